@@ -1,0 +1,89 @@
+"""Meeting facts from the title and the lead: kind, place, occasion, date held."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .dates import YEAR_RE, first_date
+from .gazetteer import Gazetteer
+from .model import MeetingKind, Person
+
+_TELEPHONE = re.compile(r"\b(?:telephone|phone|video\s*(?:conference|call|meeting)|videoconference|online\s+meeting)\b", re.I)
+_TRILATERAL = re.compile(r"\b(?:trilateral|three-way|tripartite)\b", re.I)
+_SUMMIT = re.compile(r"\b(?:summit|leaders['’]?|prime\s+minister|president|premier|chancellor)\b", re.I)
+_FOREIGN = re.compile(
+    r"\b(?:foreign\s+minist\w*|foreign\s+affairs|strategic\s+dialogue|ministerial|secretary\s+of\s+state|"
+    r"state\s+councilor)\b",
+    re.I,
+)
+_COURTESY = re.compile(r"\b(?:courtesy\s+call|vice[-\s]minist\w*|director[-\s]general|working[-\s]level)\b", re.I)
+_LEADER_TITLES = re.compile(r"\b(?:Prime\s+Minister|President|Premier|Chancellor|King|Emperor|Taoiseach)\b")
+_MINISTER_TITLES = re.compile(r"\b(?:Foreign\s+Minister|Minister\s+(?:for|of)\s+Foreign|Secretary\s+of\s+State|State\s+Councilor|Foreign\s+Secretary)\b")
+
+
+def meeting_kind(title: str, lead: str, principals: list[Person], countries: list[str]) -> MeetingKind:
+    if _TELEPHONE.search(title) or (not _FOREIGN.search(title) and re.search(r"\btelephone\s+(?:talk|call|conversation)", lead, re.I)):
+        return "telephone_talk"
+    chain = re.findall(r"-", title.split(" ")[0])
+    if _TRILATERAL.search(title) or len(chain) >= 2 or len(principals) == 3:
+        return "trilateral_meeting"
+    if _COURTESY.search(title):
+        return "other"
+    if _FOREIGN.search(title):
+        return "foreign_ministers_meeting"
+    if _SUMMIT.search(title):
+        return "summit_meeting"
+    titles = [p.title or "" for p in principals]
+    if titles and all(_LEADER_TITLES.search(t) and not re.search(r"\bVice|Deputy", t) for t in titles):
+        return "summit_meeting"
+    if titles and all(_MINISTER_TITLES.search(t) for t in titles):
+        return "foreign_ministers_meeting"
+    return "other"
+
+
+def held_on(lead: str, published: date | None, body_text: str) -> date | None:
+    """The meeting date from the lead (local date, not the Japan-time one), year inferred if missing."""
+    fallback = None
+    years = YEAR_RE.findall(lead) or YEAR_RE.findall(body_text)
+    if years:
+        fallback = int(years[0])
+    return first_date(lead, published, fallback)
+
+
+_PLACE_CUE = re.compile(r"\b(?:in|at|visiting|to|inside|near)\s+(?:the\s+)?$", re.I)
+
+
+def location(lead_main: str, gaz: Gazetteer, kind: MeetingKind) -> str | None:
+    """ "City, Country" from the lead: "in Ningbo, China", "visiting Hanoi, Viet Nam", "in Tokyo"."""
+    if kind == "telephone_talk":
+        return None
+    best: tuple[int, str] | None = None
+    for m in gaz.city_re.finditer(lead_main):
+        city = m.group(1)
+        before = lead_main[max(0, m.start() - 25) : m.start()]
+        score = 2 if _PLACE_CUE.search(before) else 1
+        if best is None or score > best[0]:
+            best = (score, city)
+    if best is not None:
+        city = best[1]
+        return f"{city}, {gaz.cities[city]}"
+    return None
+
+
+_OCCASION = re.compile(
+    r"(?:on\s+the\s+(?:sidelines|margins?|fringes?)\s+of|on\s+the\s+occasion\s+of|(?:was\s+)?in\s+[\w ,.]+?\s+(?:for|to\s+attend)|"
+    r"(?:was\s+)?visiting\s+[\w ,.]+?\s+for|to\s+attend|attending|during|while\s+attending|"
+    r"who\s+was\s+accompanying\s+[^,]+,[^,]+,\s+on)\s+(?:the\s+)?(.+?)(?=\s*(?:[,;()]|\s+(?:in|on|held|and|with|which|where|from)\b|\.(?:\s|$)|$))",
+    re.I,
+)
+
+
+def occasion(lead_main: str) -> str | None:
+    """The event the meeting was held around, as worded in the document."""
+    m = _OCCASION.search(lead_main)
+    if not m:
+        return None
+    text = m.group(1).strip()
+    if len(text) < 3 or not text[:1].isupper() and not text.lower().startswith(("his ", "her ", "their ")):
+        return None
+    return text

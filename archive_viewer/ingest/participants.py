@@ -1,0 +1,159 @@
+"""The lead paragraph's people: who headed each delegation, and who else attended."""
+from __future__ import annotations
+
+import re
+
+from .gazetteer import Gazetteer
+from .model import Person
+from .people import Mention, find_mentions
+
+# A mention right after one of these is someone referred to, not someone at the table.
+_NOT_PRESENT = re.compile(
+    r"(?:accompanying|accompanied\s+by|on\s+behalf\s+of|message\s+from|letter\s+from|envoy\s+of|"
+    r"sent\s+by|visit\s+of|invitation\s+of|invited\s+by|hosted\s+by|the\s+late|successor\s+to|"
+    r"predecessor|meeting\s+between|talks\s+between)\s*$",
+    re.I,
+)
+_ATTEND_CUE = re.compile(
+    r"attend|present|joining|joined|in\s+attendance|participat|accompan|from\s+the\s+[\w.\- ]+\s+side|"
+    r"on\s+the\s+[\w.\- ]+\s+side|[\w.]+\s+side\s*:",
+    re.I,
+)
+
+
+def title_countries(title: str, gaz: Gazetteer) -> list[str]:
+    """The states in a title's hyphen chain: "Japan-U.S.-ROK Trilateral ..." -> three countries."""
+    found: list[str] = []
+    pos = 0
+    text = re.sub(r"^(?:The\s+)?(?:Outline|Overview|Summary)\s+of\s+(?:the\s+)?", "", title, flags=re.I)
+    while pos < len(text):
+        m = gaz.country_re.match(text, pos)
+        if m is None:
+            dm = re.match(r"([\w.'’ ]+?)(?=-|\s|$)", text[pos:])
+            form = dm.group(1) if dm else ""
+            country = gaz.demonym_forms.get(form)
+            if not country:
+                break
+            end = pos + len(form)
+        else:
+            country = gaz.country(m.group(1))
+            end = m.end()
+        if country and country not in found:
+            found.append(country)
+        if end < len(text) and text[end] in "-–":
+            pos = end + 1
+            continue
+        break
+    return found
+
+
+def split_parentheticals(text: str) -> tuple[str, list[str]]:
+    """Text with its long top-level parentheticals removed, and those parentheticals."""
+    main: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    buf: list[str] = []
+    for ch in text:
+        if ch == "(":
+            if depth == 0:
+                buf = []
+            else:
+                buf.append(ch)
+            depth += 1
+        elif ch == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                inner = "".join(buf)
+                if len(inner) > 12:
+                    groups.append(inner)
+                else:
+                    main.append(f"({inner})")
+            else:
+                buf.append(ch)
+        elif depth > 0:
+            buf.append(ch)
+        else:
+            main.append(ch)
+    if depth > 0:  # an unclosed parenthesis: keep its text in the main line
+        main.append("(" + "".join(buf))
+    return re.sub(r"\s+", " ", "".join(main)).strip(), groups
+
+
+def _side_of(segment: str, mention: Mention, gaz: Gazetteer) -> str | None:
+    """The side a mention in an attendee list belongs to ("on the Japanese side", "ROK side: ...")."""
+    best: tuple[int, str] | None = None
+    for m in gaz.side_re.finditer(segment):
+        country = gaz.country(m.group(1))
+        if not country:
+            continue
+        after = segment[m.end() : m.end() + 12]
+        preposed = bool(re.match(r"\s*(?::|were|was|included|are|is)\b|\s*:", after))
+        if preposed and m.start() < mention.start:
+            dist = mention.start - m.end()
+        elif not preposed and m.start() >= mention.end:
+            dist = m.start() - mention.end
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, country)
+    if best is None:
+        for m in re.finditer(r"\b([A-Z][\w.\-]*)\s+side\s*:", segment):
+            country = gaz.country(m.group(1))
+            if country and m.start() < mention.start:
+                best = (0, country)
+    return best[1] if best else None
+
+
+def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list[Person], list[Person], list[str]]:
+    """Principals, attendees and the countries represented, from the lead and the title."""
+    countries = title_countries(title, gaz)
+    principals: list[Person] = []
+    attendees: list[Person] = []
+    seen: set[str] = set()
+    main_parts: list[str] = []
+    attendee_parts: list[str] = []
+    for i, paragraph in enumerate(lead):
+        main, groups = split_parentheticals(paragraph)
+        if i == 0:
+            main_parts.append(main)
+        else:
+            (attendee_parts if _ATTEND_CUE.search(main) else main_parts).append(main)
+        attendee_parts += [g for g in groups if _ATTEND_CUE.search(g)]
+    # Sentences of the main text that list attendees ("Also in attendance were ...").
+    main_text = " ".join(main_parts)
+    main_sentences = re.split(r"(?<=[.])\s+(?=[A-Z(])", main_text)
+    principal_text = " ".join(s for s in main_sentences if not re.match(r"(?:Also\s|Present|Attend|Joining)", s))
+    attendee_parts += [s for s in main_sentences if re.match(r"(?:Also\s|Present|Attend|Joining)", s)]
+
+    for m in find_mentions(principal_text, gaz):
+        before = principal_text[max(0, m.start - 40) : m.start]
+        if _NOT_PRESENT.search(before) or m.name in seen:
+            continue
+        accompanied = re.search(r"accompanied\s+by\s*$", before, re.I)
+        person = Person(m.name, m.title, m.country, "principal")
+        if accompanied or (m.country and any(p.country == m.country for p in principals)):
+            continue
+        principals.append(person)
+        seen.add(m.name)
+    for part in attendee_parts:
+        for segment in re.split(r";", part):
+            for m in find_mentions(segment, gaz):
+                if m.name in seen:
+                    continue
+                country = _side_of(segment, m, gaz) or m.country
+                attendees.append(Person(m.name, m.title, country, "attendee"))
+                seen.add(m.name)
+    # People whose country the text leaves implicit belong to the side not yet accounted for;
+    # the publishing side (first in the title) for attendees.
+    home = countries[0] if countries else None
+    for p in principals:
+        if p.country is None:
+            free = [c for c in countries if c not in {q.country for q in principals}]
+            p.country = free[0] if free else home
+    for p in attendees:
+        if p.country is None:
+            p.country = home
+    for p in principals:
+        if p.country and p.country not in countries:
+            countries.append(p.country)
+    return principals, attendees, countries

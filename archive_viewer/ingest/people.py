@@ -1,0 +1,258 @@
+"""Finding the people a meeting overview introduces: names, titles, countries, roles."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer
+
+# Words that head an office. A capitalised run after one of these is a name.
+TITLE_HEADS = {
+    "Minister", "Ministers", "President", "Secretary", "Premier", "Chancellor", "Councilor",
+    "Councillor", "Ambassador", "Director-General", "Director", "Chairman", "Chairwoman", "Chair",
+    "Chairperson", "Speaker", "Governor", "King", "Queen", "Emperor", "Prince", "Princess",
+    "Sultan", "Emir", "Sheikh", "Commissioner", "Representative", "Advisor", "Adviser", "Envoy",
+    "Secretary-General", "Chief", "Leader", "Mayor", "Senator", "Vice-Minister", "Vice-President",
+    "Deputy", "Counsellor", "Counselor", "Consul", "Consul-General", "Administrator", "Head",
+    "Taoiseach", "Member", "Spokesperson", "Spokesman", "Coordinator", "Negotiator",
+}
+# Capitalised words that belong to titles and offices, never to a person's name.
+TITLE_WORDS = TITLE_HEADS | {
+    "Foreign", "Affairs", "Trade", "State", "Prime", "Vice", "Senior", "Parliamentary", "Cabinet",
+    "Defense", "Defence", "National", "Security", "General", "Political", "Under", "Assistant",
+    "Special", "Executive", "First", "Second", "Economic", "Economy", "Finance", "Financial",
+    "Industry", "Home", "Interior", "Justice", "Internal", "External", "International",
+    "Cooperation", "Relations", "Council", "Bureau", "Ministry", "Department", "Office", "Asian",
+    "Oceanian", "Northeast", "Southeast", "European", "North", "South", "American", "Middle",
+    "Eastern", "Western", "African", "Global", "Policy", "Planning", "Strategic", "Strategy",
+    "House", "Councillors", "Representatives", "Lower", "Upper", "Assembly", "People's", "Congress",
+    "Standing", "Committee", "Communist", "Party", "Central", "Military", "Commission", "White",
+    "Unification", "Land", "Infrastructure", "Transport", "Tourism", "Agriculture", "Forestry",
+    "Fisheries", "Environment", "Health", "Labour", "Labor", "Welfare", "Education", "Culture",
+    "Sports", "Science", "Technology", "Energy", "Commerce", "Investment", "Development",
+    "Government", "Federal", "Republic", "Kingdom", "States", "United", "Democratic", "Socialist",
+    "Union", "Nations", "Reconstruction", "Revitalization", "Digital", "Legislative", "Supreme",
+    "Court", "Permanent", "Mission", "Embassy", "Consulate", "Navy", "Army", "Air", "Force",
+    "Forces", "Staff", "Joint", "Chiefs", "Intelligence", "Agency", "Service", "Oceania",
+    "Northeast", "Affairs", "Department", "Division", "Crown", "Grand", "Duke", "Duchess",
+    "Excellency", "Highness", "Majesty", "Royal", "Imperial", "Acting", "Former", "Incoming",
+    "Designate", "Managing", "Board", "Bank", "Fund", "Organization", "Organisation", "Secretariat",
+    "Region", "Regional", "Province", "Provincial", "Prefecture", "Prefectural", "City",
+    "Metropolitan", "Administration", "Treasury", "Commerce", "Overseas", "Gender", "Equality",
+    "Disaster", "Management", "Consumer", "Food", "Safety", "Okinawa", "Northern", "Territories",
+    "Women", "Youth", "Children", "Family", "Small", "Business", "Industries", "Trade,", "Europe",
+    "Asia", "Pacific", "Africa", "America", "Americas", "Latin", "Caribbean", "Arab", "Gulf",
+    "Minister's", "President's", "Secretary's", "Chief's",
+}
+FUNCTION_WORDS = {
+    "The", "A", "An", "On", "In", "At", "As", "It", "This", "That", "These", "Those", "He", "She",
+    "They", "We", "His", "Her", "Their", "Its", "Both", "Also", "After", "Before", "During", "With",
+    "From", "To", "For", "Of", "And", "But", "Or", "When", "While", "Following", "Regarding",
+    "Japan-", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "Present", "Joining", "Attending", "Also", "Among", "Others",
+}
+HONORIFICS = re.compile(
+    r"(?:(?:His|Her)\s+(?:Excellency|Majesty|Royal\s+Highness|Highness)|H\.\s?E\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|"
+    r"Madam|Mme\.?|Prof\.?|Professor|Sir|Dame|Senator\s+the\s+Hon(?:ourable|\.)?|"
+    r"(?:the\s+)?Rt\.?\s+Hon(?:ourable|\.)?|(?:the\s+)?Right\s+Honourable|(?:the\s+)?Hon(?:ourable|orable|\.)|"
+    r"Dato'?\s+Sri|Dato'?|Tan\s+Sri|Datuk)(?=\s)",
+)
+PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "da", "di", "dos", "das", "du", "bin",
+             "binti", "bint", "al", "el", "la", "le", "ter", "ten", "y"}
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w\u00C0-\u024F\u1E00-\u1EFF'’\-]+\.?|\S")
+_NAME_SUFFIXES = {"MP", "Jr", "Jr.", "QC", "KC", "AC", "MBE", "OBE", "CBE"}
+_STOP_AFTER_TITLE = re.compile(
+    r"\s+(?:who|which|in|on|at|held|met|during|from|when|while|visited|visiting|was|were|has|had|"
+    r"will|and\s+(?:Mr|Ms|Mrs|Dr|H\.E)\b)\b"
+)
+
+
+@dataclass
+class Mention:
+    name: str
+    start: int
+    end: int
+    title: str | None
+    country: str | None
+    honorific: bool
+
+
+def is_name_token(word: str, gaz: Gazetteer) -> bool:
+    bare = word.rstrip(".")
+    if not bare or bare in TITLE_WORDS or bare in FUNCTION_WORDS or bare in _NAME_SUFFIXES:
+        return False
+    if gaz.country(bare) or bare in gaz.cities:
+        return False
+    first = bare[0]
+    if not (first.isalpha() and first.isupper()):
+        return False
+    if len(bare) == 1:
+        return word.endswith(".")  # an initial ("Barack H. Obama")
+    if bare.isupper() and len(bare) <= 4 and not any(c in "ÀÁÂÃÄÅĀĒĪŌŪ" for c in bare):
+        return False  # acronyms: ROK, APEC, UNSC, EU
+    return True
+
+
+def tidy_name(tokens: list[str]) -> str:
+    """Family names written in capitals ("MOTEGI Toshimitsu") become "Motegi Toshimitsu"."""
+    out = []
+    for t in tokens:
+        t = t.rstrip(".") if len(t.rstrip(".")) > 1 else t
+        if t.isupper() and len(t) > 1:
+            t = "-".join(part.capitalize() for part in t.split("-"))
+        out.append(t)
+    return " ".join(out)
+
+
+def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
+    """Every person introduced by an honorific or a title in ``text``, in order."""
+    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [t[0] for t in tokens]
+    mentions: list[Mention] = []
+    taken_until = 0
+    hon_spans = [(m.start(), m.end()) for m in HONORIFICS.finditer(text)]
+    i = 0
+    while i < len(tokens):
+        start = tokens[i][1]
+        if start < taken_until:
+            i += 1
+            continue
+        hon = next((span for span in hon_spans if span[0] == start), None)
+        title: str | None = None
+        if hon is not None:
+            j = i
+            while j < len(tokens) and tokens[j][1] < hon[1]:
+                j += 1
+            # "H.E. Mr. Wang Yi": a second honorific.
+            nxt = next((span for span in hon_spans if j < len(tokens) and span[0] == tokens[j][1]), None)
+            if nxt is not None:
+                while j < len(tokens) and tokens[j][1] < nxt[1]:
+                    j += 1
+        elif words[i].rstrip(".") in TITLE_WORDS:
+            j, title = _title_span(tokens, i, gaz)
+            if title is None:
+                i += 1
+                continue
+        else:
+            i += 1
+            continue
+        k = _name_span(words, j, gaz)
+        n_tokens = k - j
+        if n_tokens == 0 or (hon is None and n_tokens < 2):
+            i = max(i + 1, j)
+            continue
+        name_tokens = words[j:k]
+        end = tokens[k - 1][2]
+        # "Mr. Lavrov, Sergey Viktorovich": un-invert.
+        if hon is not None and n_tokens == 1 and k + 1 < len(tokens) and words[k] == ",":
+            k2 = _name_span(words, k + 1, gaz)
+            after = words[k2] if k2 < len(words) else ""
+            if 1 <= k2 - (k + 1) <= 3 and (after in {",", "(", ")", ";", ""} or after[:1].islower()):
+                name_tokens = words[k + 1 : k2] + name_tokens
+                end = tokens[k2 - 1][2]
+                k = k2
+        name = tidy_name(name_tokens)
+        rest = text[end:]
+        country = None
+        m = re.match(r"\s+of\s+(?:the\s+)?", rest)
+        if m:
+            cm = gaz.country_re.match(rest, m.end())
+            if cm:
+                country = gaz.country(cm.group(1))
+        if title is None or rest.startswith(","):
+            appositive = _appositive_title(rest, gaz)
+            if appositive:
+                title = appositive
+        title_text, title_country = clean_title(title, gaz) if title else (None, None)
+        mentions.append(Mention(name, start, end, title_text, country or title_country, hon is not None))
+        taken_until = end
+        i = k
+    return mentions
+
+
+def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> tuple[int, str | None]:
+    """The office run starting at token i ("Minister for Foreign Affairs", "U.S. Secretary of State")."""
+    j = i
+    last_word = i - 1
+    has_head = False
+    while j < len(tokens):
+        w = tokens[j][0].rstrip(".") if tokens[j][0] not in {"U.S.", "U.K."} else tokens[j][0]
+        if w in TITLE_WORDS:
+            has_head = has_head or w in TITLE_HEADS
+            last_word = j
+            j += 1
+        elif w in {"of", "for", "and", "to", "the"} or w == "-":
+            j += 1
+        else:
+            break
+    if not has_head or last_word < i:
+        return i + 1, None
+    end = last_word + 1
+    return end, " ".join(t[0] for t in tokens[i:end])
+
+
+def _name_span(words: list[str], j: int, gaz: Gazetteer) -> int:
+    k = j
+    while k < len(words):
+        w = words[k]
+        if is_name_token(w, gaz):
+            k += 1
+            if w.endswith(".") and len(w.rstrip(".")) > 1:
+                break  # a sentence ends here
+        elif w in PARTICLES and k > j and k + 1 < len(words) and is_name_token(words[k + 1], gaz):
+            k += 1
+        else:
+            break
+    return min(k, j + 5)
+
+
+def _appositive_title(rest: str, gaz: Gazetteer) -> str | None:
+    """The office in ", Minister of Foreign Affairs of the People's Republic of China, ..."."""
+    m = re.match(r",\s*(?:the\s+)?", rest)
+    if not m:
+        return None
+    body = rest[m.end():]
+    first = re.match(r"[\w.'’\-]+", body)
+    if not first:
+        return None
+    w = first.group().rstrip(".")
+    if w not in TITLE_WORDS and not gaz.country(w):
+        return None
+    cut = len(body)
+    for stop in (re.search(r"[,;()]", body), _STOP_AFTER_TITLE.search(body), re.search(r"\.(\s|$)", body)):
+        if stop:
+            cut = min(cut, stop.start())
+    title = body[:cut].strip()
+    return title or None
+
+
+def clean_title(title: str, gaz: Gazetteer) -> tuple[str, str | None]:
+    """Split "Minister of Foreign Affairs of the People's Republic of China" into office and country."""
+    country = None
+    m = re.search(r"\s+of\s+(?:the\s+)?(.+?)\s*$", title)
+    while m:
+        c = gaz.country(m.group(1))
+        if not c:
+            break
+        country = country or c
+        title = title[: m.start()]
+        m = re.search(r"\s+of\s+(?:the\s+)?(.+?)\s*$", title)
+    if country is None:
+        m = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w'’.\- ]+?)(?:\s+to\b|$)", title)
+        if m:
+            country = gaz.country(m.group(1))
+    # A leading adjective: "U.S. Secretary of State", "Chinese Foreign Minister".
+    lead = re.match(r"((?:[A-Z]\.){2,}|[A-Z][\w'’]+)\s+", title)
+    if lead and gaz.demonym_forms.get(lead.group(1)) and len(title.split()) > 1:
+        country = country or gaz.demonym_forms[lead.group(1)]
+        title = title[lead.end():]
+    return title.strip(" ,"), country
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key: case, diacritics and word order aside."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(sorted(re.findall(r"[a-z0-9]+", text)))

@@ -1,0 +1,180 @@
+"""Who said it: attributing each sentence of an item to a participant, "joint", or nobody."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .gazetteer import Gazetteer
+from .model import JOINT, Person, Statement
+from .sentences import split_sentences
+
+_JOINT = re.compile(
+    r"^(?:the\s+)?(?:(?:two|three|four|five|both|all)\s+(?:(?:foreign|prime|deputy|vice)\s+)?"
+    r"(?:ministers?|leaders?|sides?|countries|parties|delegations|governments|nations|heads|heads\s+of\s+\w+|"
+    r"secretaries|presidents|premiers|counterparts|representatives|officials|chairs)\b"
+    r"|(?:foreign\s+|prime\s+)?ministers\b|leaders\b|sides\b|both\b|they\b|the\s+participants\b)",
+    re.I,
+)
+_PRONOUN = re.compile(r"^(he|she)\b", re.I)
+_POSTPOSED = re.compile(
+    r",\s*(he|she)\s+(?:also\s+|further\s+|then\s+)?"
+    r"(?:added|noted|said|stated|stressed|emphasi[sz]ed|explained|continued|remarked|observed|"
+    r"pointed\s+out|underlined|underscored|replied|responded|commented|concluded|mentioned)"
+    r"[.!]?[\"'\u201d\u2019]?\s*$",
+    re.I,
+)
+# Openings after which the subject comes after a comma: "Regarding North Korea, the two leaders".
+_FRONTED = re.compile(
+    r"^(?:Regarding|Concerning|On|In|At|As|With|Turning|Building|Given|Noting|Following|After|Before|"
+    r"During|Referring|Touching|Also|Furthermore|Moreover|Then|Finally|Meanwhile|Lastly|First|Second|"
+    r"Third|Further|Additionally|Subsequently|Later|Next|In\s+reply|In\s+response|For\s+its\s+part|"
+    r"For\s+his\s+part|For\s+her\s+part|Against|Under|Through|To|From|Based|Recalling|Welcoming|"
+    r"Expressing|Stressing|Reflecting|Looking|Taking|Responding|Replying|While|Since|Amid|Upon|"
+    r"Having|Mentioning|Explaining|Citing|Pointing)\b|^\w+ly\b|^\w+ing\b",
+)
+
+
+@dataclass
+class SpeakerIndex:
+    """How this document refers to its participants."""
+
+    people: list[Person]
+    aliases: dict[str, Person] = field(default_factory=dict)  # "Gemba", "Kim" -> person
+    offices: list[tuple[str, Person]] = field(default_factory=list)  # ("prime minister", person)
+    sides: dict[str, Person] = field(default_factory=dict)  # country -> its principal
+
+    @classmethod
+    def build(cls, people: list[Person]) -> "SpeakerIndex":
+        index = cls(people)
+        counts: dict[str, int] = {}
+        for p in people:
+            for key in _alias_keys(p):
+                counts[key] = counts.get(key, 0) + 1
+        for p in people:
+            for key in _alias_keys(p):
+                # A shared family name belongs to the principal who bears it.
+                if counts[key] == 1 or (p.role == "principal" and key not in index.aliases):
+                    index.aliases.setdefault(key, p)
+        for p in sorted(people, key=lambda p: p.role != "principal"):
+            if p.title:
+                index.offices.append((p.title.lower(), p))
+            if p.role == "principal" and p.country:
+                index.sides.setdefault(p.country, p)
+        return index
+
+    def office_holder(self, office: str) -> Person | None:
+        office = office.lower()
+        holders = [p for title, p in self.offices if re.search(rf"\b{re.escape(office)}\b", title)]
+        principals = [p for p in holders if p.role == "principal"]
+        return (principals or holders or [None])[0]
+
+
+def _alias_keys(p: Person) -> set[str]:
+    tokens = p.name.replace(",", " ").split()
+    keys = {p.name.lower()}
+    if tokens:
+        keys |= {tokens[0].lower(), tokens[-1].lower()}
+    for alias in p.aliases:
+        keys.add(alias.lower())
+    return keys
+
+
+_NAME_REF = re.compile(
+    r"^(?:(?:the\s+)?(?:(?:[A-Z][\w'’.\-]*|of|for|and|the)\s+){0,6}?)"
+    r"(?:Minister|President|Secretary|Premier|Chancellor|Councilor|Councillor|Ambassador|Mr\.|Ms\.|"
+    r"Mrs\.|Dr\.|Madam|FM|PM|Director-General|Governor|King|Queen|Prince|Chairman|Chair|Speaker|"
+    r"Leader|Senator|Vice-Minister|Envoy|Representative|Commissioner|Sultan|Emir|Sheikh|"
+    r"Secretary-General|Deputy|General|Mayor)\s+"
+    r"([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’\-]*)"
+)
+_OFFICE_REF = re.compile(
+    r"^the\s+((?:(?:Deputy|Vice|Prime|Foreign|Chief|Senior|Parliamentary|State|Defense|Defence)\s+)*"
+    r"(?:Minister|President|Secretary(?:\s+of\s+State)?|Premier|Chancellor|Councilor|Ambassador|"
+    r"Director-General|Governor|King|Queen|Prince|Chairman|Speaker|Vice-Minister|Secretary-General|"
+    r"Emir|Sultan))\b(?!['’]s)",
+    re.I,
+)
+
+
+class Attributor:
+    """Resolves the speaker of each sentence, remembering who spoke last for "he" and "she"."""
+
+    def __init__(self, index: SpeakerIndex, gaz: Gazetteer) -> None:
+        self.index = index
+        self.gaz = gaz
+        self.last_person: Person | None = None
+
+    def statements(self, paragraphs: list[str]) -> list[Statement]:
+        out: list[Statement] = []
+        for paragraph in paragraphs:
+            for sentence in split_sentences(paragraph):
+                speaker = self.speaker_of(sentence)
+                if out and out[-1].speaker == speaker:
+                    out[-1].text += " " + sentence
+                else:
+                    out.append(Statement(sentence, speaker))
+        return out
+
+    def speaker_of(self, sentence: str) -> str | None:
+        body = re.sub(r"^[\"'“‘(\[]+", "", sentence.strip())
+        post = _POSTPOSED.search(body)
+        if post and self.last_person is not None:
+            return self.last_person.name
+        for start in self._subject_positions(body):
+            found = self._reference_at(body[start:])
+            if found is not None:
+                if isinstance(found, Person):
+                    self.last_person = found
+                    return found.name
+                return found
+        return None
+
+    def _subject_positions(self, body: str) -> list[int]:
+        positions = [0]
+        if _FRONTED.match(body):
+            positions += [m.end() for m in re.finditer(r",\s+", body[: max(40, int(len(body) * 0.7))])][:4]
+        return positions
+
+    def _reference_at(self, text: str) -> Person | str | None:
+        """The participant (or JOINT) that ``text`` opens with as its subject, if any."""
+        if _JOINT.match(text):
+            return JOINT
+        m = self.gaz.side_re.match(text)
+        if m:
+            country = self.gaz.country(m.group(1))
+            if country and country in self.index.sides:
+                return self.index.sides[country]
+        if _PRONOUN.match(text):
+            return self.last_person
+        named = self._named(text)
+        if named is not None:
+            person, end = named
+            # "Prime Minister Abe and President Moon agreed" is a joint statement.
+            rest = text[end:]
+            and_m = re.match(r"\s+and\s+", rest)
+            other = self._named(rest[and_m.end():]) if and_m else None
+            if other is not None and other[0] is not person:
+                return JOINT
+            if re.match(r"['’]s\b", rest):
+                return None  # "Minister Gemba's visit ..." is not Gemba speaking
+            return person
+        return None
+
+    def _named(self, text: str) -> tuple[Person, int] | None:
+        """The participant named at the start of ``text`` and where the reference ends."""
+        m = _NAME_REF.match(text)
+        if m:
+            person = self.index.aliases.get(m.group(1).lower().rstrip("."))
+            if person is not None:
+                return person, m.end()
+        # A full name written out: "Koichiro Gemba said"; or a family name alone.
+        for key, person in sorted(self.index.aliases.items(), key=lambda kv: -len(kv[0])):
+            if text.lower().startswith(key) and re.match(r"[\s,'’]", text[len(key) : len(key) + 1] or " "):
+                if len(key.split()) > 1 or text[:1].isupper():
+                    return person, len(key)
+        m = _OFFICE_REF.match(text)
+        if m:
+            person = self.index.office_holder(m.group(1))
+            if person is not None:
+                return person, m.end()
+        return None
