@@ -24,7 +24,11 @@ def looks_binary(data: bytes) -> bool:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     sample = data[:8192]
-    return sample.count(b"\x00") > len(sample) // 100 + 1
+    if sample.count(b"\x00") > len(sample) // 100 + 1:
+        return True
+    # Control bytes other than tab, newline, carriage return and form feed are rare in any text.
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return controls > len(sample) // 20 + 1
 
 
 def decode_bytes(data: bytes) -> str:

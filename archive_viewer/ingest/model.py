@@ -23,6 +23,7 @@ class Person:
     country: str | None  # short country name ("Republic of Korea", "United States")
     role: Role
     aliases: list[str] = field(default_factory=list)  # other forms used in this document
+    gender: str | None = None  # "f" / "m" when the text shows it; resolves "she" and "he"
 
 
 @dataclass

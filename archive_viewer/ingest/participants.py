@@ -79,29 +79,34 @@ def split_parentheticals(text: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", "".join(main)).strip(), groups
 
 
-def _side_of(segment: str, mention: Mention, gaz: Gazetteer) -> str | None:
-    """The side a mention in an attendee list belongs to ("on the Japanese side", "ROK side: ...")."""
-    best: tuple[int, str] | None = None
-    for m in gaz.side_re.finditer(segment):
+def _side_of(part: str, mention: Mention, mentions: list[Mention], gaz: Gazetteer) -> str | None:
+    """The side of a mention in an attendee list.
+
+    "A, ..., on the Japanese side and B, ..., on the ROK side": a side phrase after a mention (with
+    no other mention between) names its side. "Joining from the U.S. side: A; B" / "present on the
+    Chinese side was C" / "ROK side: D": a side phrase before names the side of all that follow.
+    """
+    after_end = min([m.start for m in mentions if m.start > mention.start] + [len(part)])
+    preposed_before: tuple[int, str] | None = None
+    for m in gaz.side_re.finditer(part):
         country = gaz.country(m.group(1))
         if not country:
             continue
-        after = segment[m.end() : m.end() + 12]
-        preposed = bool(re.match(r"\s*(?::|were|was|included|are|is)\b|\s*:", after))
-        if preposed and m.start() < mention.start:
-            dist = mention.start - m.end()
-        elif not preposed and m.start() >= mention.end:
-            dist = m.start() - mention.end
-        else:
-            continue
-        if best is None or dist < best[0]:
-            best = (dist, country)
-    if best is None:
-        for m in re.finditer(r"\b([A-Z][\w.\-]*)\s+side\s*:", segment):
+        tail = part[m.end() : m.end() + 12]
+        head = part[max(0, m.start() - 6) : m.start()]
+        preposed = bool(re.match(r"\s*(?::|were\b|was\b|included\b|are\b|is\b|,?\s*(?:Mr|Ms|Mrs|Dr|H\.E)\b)", tail)) or (
+            bool(re.search(r"from\s*$", head)) and not re.match(r"\s*[,.;)]|\s*and\b|\s*$", tail)
+        )
+        if not preposed and mention.end <= m.start() < after_end:
+            return country
+        if preposed and m.end() <= mention.start:
+            preposed_before = (m.end(), country)
+    if preposed_before is None:
+        for m in re.finditer(r"\b([A-Z][\w.\-]*)\s+side\s*:", part):
             country = gaz.country(m.group(1))
-            if country and m.start() < mention.start:
-                best = (0, country)
-    return best[1] if best else None
+            if country and m.end() <= mention.start:
+                preposed_before = (m.end(), country)
+    return preposed_before[1] if preposed_before else None
 
 
 def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list[Person], list[Person], list[str]]:
@@ -130,19 +135,19 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
         if _NOT_PRESENT.search(before) or m.name in seen:
             continue
         accompanied = re.search(r"accompanied\s+by\s*$", before, re.I)
-        person = Person(m.name, m.title, m.country, "principal")
+        person = Person(m.name, m.title, m.country, "principal", gender=m.gender)
         if accompanied or (m.country and any(p.country == m.country for p in principals)):
             continue
         principals.append(person)
         seen.add(m.name)
     for part in attendee_parts:
-        for segment in re.split(r";", part):
-            for m in find_mentions(segment, gaz):
-                if m.name in seen:
-                    continue
-                country = _side_of(segment, m, gaz) or m.country
-                attendees.append(Person(m.name, m.title, country, "attendee"))
-                seen.add(m.name)
+        mentions = find_mentions(part, gaz)
+        for m in mentions:
+            if m.name in seen:
+                continue
+            country = _side_of(part, m, mentions, gaz) or m.country
+            attendees.append(Person(m.name, m.title, country, "attendee", gender=m.gender))
+            seen.add(m.name)
     # People whose country the text leaves implicit belong to the side not yet accounted for;
     # the publishing side (first in the title) for attendees.
     home = countries[0] if countries else None

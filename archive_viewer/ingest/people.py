@@ -77,6 +77,7 @@ class Mention:
     title: str | None
     country: str | None
     honorific: bool
+    gender: str | None = None  # "f" / "m" when the honorific says so
 
 
 def is_name_token(word: str, gaz: Gazetteer) -> bool:
@@ -166,7 +167,8 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             if appositive:
                 title = appositive
         title_text, title_country = clean_title(title, gaz) if title else (None, None)
-        mentions.append(Mention(name, start, end, title_text, country or title_country, hon is not None))
+        gender = _gender(text[hon[0] : hon[1]]) if hon is not None else None
+        mentions.append(Mention(name, start, end, title_text, country or title_country, hon is not None, gender))
         taken_until = end
         i = k
     return mentions
@@ -231,14 +233,14 @@ def _appositive_title(rest: str, gaz: Gazetteer) -> str | None:
 def clean_title(title: str, gaz: Gazetteer) -> tuple[str, str | None]:
     """Split "Minister of Foreign Affairs of the People's Republic of China" into office and country."""
     country = None
-    m = re.search(r"\s+of\s+(?:the\s+)?(.+?)\s*$", title)
-    while m:
-        c = gaz.country(m.group(1))
-        if not c:
+    # Trailing qualifiers: "... of the Republic of Korea (ROK)", "... of Japan".
+    title = re.sub(r"\s*\([^)]*\)\s*$", "", title)
+    for m in re.finditer(r"\s+of\s+(?:the\s+)?", title):
+        c = gaz.country(title[m.end():].strip())
+        if c:
+            country = c
+            title = title[: m.start()]
             break
-        country = country or c
-        title = title[: m.start()]
-        m = re.search(r"\s+of\s+(?:the\s+)?(.+?)\s*$", title)
     if country is None:
         m = re.search(r"\bof\s+(?:the\s+)?([A-Z][\w'’.\- ]+?)(?:\s+to\b|$)", title)
         if m:
@@ -249,6 +251,14 @@ def clean_title(title: str, gaz: Gazetteer) -> tuple[str, str | None]:
         country = country or gaz.demonym_forms[lead.group(1)]
         title = title[lead.end():]
     return title.strip(" ,"), country
+
+
+def _gender(honorific: str) -> str | None:
+    if re.search(r"\b(?:Ms|Mrs|Miss|Madam|Mme|Dame|Her)\b", honorific):
+        return "f"
+    if re.search(r"\b(?:Mr|Sir|His)\b", honorific):
+        return "m"
+    return None
 
 
 def name_key(name: str) -> str:

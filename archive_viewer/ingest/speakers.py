@@ -102,7 +102,29 @@ class Attributor:
     def __init__(self, index: SpeakerIndex, gaz: Gazetteer) -> None:
         self.index = index
         self.gaz = gaz
-        self.last_person: Person | None = None
+        self.recent: list[Person] = []  # named speakers, most recent last
+
+    @property
+    def last_person(self) -> Person | None:
+        return self.recent[-1] if self.recent else None
+
+    def _remember(self, person: Person, sentence: str) -> None:
+        if person in self.recent:
+            self.recent.remove(person)
+        self.recent.append(person)
+        # "President Park said she ..." tells who "she" is later on.
+        if person.gender is None:
+            if re.search(r"\b(?:she|her|herself)\b", sentence, re.I):
+                person.gender = "f"
+            elif re.search(r"\b(?:he|his|him|himself)\b", sentence, re.I):
+                person.gender = "m"
+
+    def _pronoun(self, word: str) -> Person | None:
+        unwanted = "m" if word.lower() == "she" else "f"
+        for person in reversed(self.recent):
+            if person.gender != unwanted:
+                return person
+        return None
 
     def statements(self, paragraphs: list[str]) -> list[Statement]:
         out: list[Statement] = []
@@ -118,13 +140,16 @@ class Attributor:
     def speaker_of(self, sentence: str) -> str | None:
         body = re.sub(r"^[\"'“‘(\[]+", "", sentence.strip())
         post = _POSTPOSED.search(body)
-        if post and self.last_person is not None:
-            return self.last_person.name
+        if post:
+            person = self._pronoun(post.group(1))
+            if person is not None:
+                self._remember(person, sentence)
+                return person.name
         for start in self._subject_positions(body):
             found = self._reference_at(body[start:])
             if found is not None:
                 if isinstance(found, Person):
-                    self.last_person = found
+                    self._remember(found, sentence)
                     return found.name
                 return found
         return None
@@ -144,8 +169,9 @@ class Attributor:
             country = self.gaz.country(m.group(1))
             if country and country in self.index.sides:
                 return self.index.sides[country]
-        if _PRONOUN.match(text):
-            return self.last_person
+        pronoun = _PRONOUN.match(text)
+        if pronoun:
+            return self._pronoun(pronoun.group(1))
         named = self._named(text)
         if named is not None:
             person, end = named

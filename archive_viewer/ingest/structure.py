@@ -24,7 +24,7 @@ _TITLE_WORDS = re.compile(
 )
 _LEAD_CLOSER = re.compile(
     r"(?:as\s+follows|follows|below|outlined\s+here|summar(?:y|ized)\s+here)\s*[.:]?\s*$|"
-    r"^(?:The\s+)?(?:main\s+points|overview|outline|summary|gist)\b.{0,60}$",
+    r"^(?:The\s+)?(?:main\s+points|overview|outline|summary|gist)\s+(?:of|are|is|was|were)\b.{0,60}$",
     re.I,
 )
 _ATTENDEE_LEAD = re.compile(
