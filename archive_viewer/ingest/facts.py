@@ -21,11 +21,11 @@ _LEADER_TITLES = re.compile(r"\b(?:Prime\s+Minister|President|Premier|Chancellor
 _MINISTER_TITLES = re.compile(r"\b(?:Foreign\s+Minister|Minister\s+(?:for|of)\s+Foreign|Secretary\s+of\s+State|State\s+Councilor|Foreign\s+Secretary)\b")
 
 
-def meeting_kind(title: str, lead: str, principals: list[Person], countries: list[str]) -> MeetingKind:
-    if _TELEPHONE.search(title) or (not _FOREIGN.search(title) and re.search(r"\btelephone\s+(?:talk|call|conversation)", lead, re.I)):
+def meeting_kind(title: str, lead: str, principals: list[Person], title_countries: list[str]) -> MeetingKind:
+    held_by_phone = re.search(r"\b(?:held|had)\s+(?:a\s+)?(?:telephone|phone|video)\s+(?:talk|call|conversation|conference)", lead, re.I)
+    if _TELEPHONE.search(title) or held_by_phone:
         return "telephone_talk"
-    chain = re.findall(r"-", title.split(" ")[0])
-    if _TRILATERAL.search(title) or len(chain) >= 2 or len(principals) == 3:
+    if _TRILATERAL.search(title) or len(title_countries) == 3 or len(principals) == 3:
         return "trilateral_meeting"
     if _COURTESY.search(title):
         return "other"
@@ -47,7 +47,10 @@ def held_on(lead: str, published: date | None, body_text: str) -> date | None:
     years = YEAR_RE.findall(lead) or YEAR_RE.findall(body_text)
     if years:
         fallback = int(years[0])
-    return first_date(lead, published, fallback)
+    found = first_date(lead, published, fallback)
+    # Overviews are published on the day of the meeting or soon after; with no date in the lead,
+    # the date line is the best evidence there is.
+    return found or published
 
 
 _PLACE_CUE = re.compile(r"\b(?:in|at|visiting|to|inside|near)\s+(?:the\s+)?$", re.I)
@@ -67,6 +70,15 @@ def location(lead_main: str, gaz: Gazetteer, kind: MeetingKind) -> str | None:
     if best is not None:
         city = best[1]
         return f"{city}, {gaz.cities[city]}"
+    # A place the gazetteer lacks, written with its country: "in Karuizawa, Nagano, Japan".
+    m = re.search(
+        r"\b(?:in|at|visiting)\s+([A-Z][\w'’.\-]+(?:\s+[A-Z][\w'’.\-]+){0,2}),\s+(?:[A-Z][\w'’.\-]+,\s+)?" + gaz.country_re.pattern,
+        lead_main,
+    )
+    if m:
+        country = gaz.country(m.group(2))
+        if country and not gaz.country(m.group(1)):
+            return f"{m.group(1)}, {country}"
     return None
 
 

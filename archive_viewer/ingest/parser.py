@@ -9,9 +9,9 @@ from .facts import held_on, location, meeting_kind, occasion
 from .gazetteer import Gazetteer, load_gazetteer
 from .html_blocks import html_to_blocks
 from .model import Item, Meeting, NotAMeetingDocument, Section
-from .participants import find_participants, split_parentheticals
+from .participants import find_participants, split_parentheticals, title_countries
 from .speakers import Attributor, SpeakerIndex
-from .structure import split_layout, text_to_blocks
+from .structure import looks_like_meeting_title, split_layout, text_to_blocks
 from .thesaurus import Thesaurus, load_thesaurus
 
 _HTML_SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|head|p|div|table)\b", re.I)
@@ -52,7 +52,12 @@ def parse_text(
         raise NotAMeetingDocument("holds no text")
     layout = split_layout(blocks)
     principals, attendees, countries = find_participants(layout.lead, layout.title, gaz)
-    if not layout.lead or not layout.sections or not principals:
+    if not principals and layout.sections:
+        # Some pages put the introduction under a first heading ("1. Overview").
+        first_paragraphs = [p for s in layout.sections[:1] for i in s.items[:2] for p in i.paragraphs[:1]]
+        principals, attendees, countries = find_participants(first_paragraphs, layout.title, gaz)
+    has_items = any(s.items for s in layout.sections)
+    if not has_items or not (principals or (layout.lead and looks_like_meeting_title(layout.title))):
         raise NotAMeetingDocument(
             "does not look like a meeting overview (no lead paragraph naming who met, or no body)"
         )
@@ -74,7 +79,7 @@ def parse_text(
         heading_issues = thes.tag(" ".join(filter(None, [raw.title, *(i.heading or "" for i in section.items)])))
         section.issues = _merge(heading_issues, *(st.issues for it in section.items for st in it.statements))
         sections.append(section)
-    kind = meeting_kind(layout.title, lead_text, principals, countries)
+    kind = meeting_kind(layout.title, lead_text, principals, title_countries(layout.title, gaz))
     meeting = Meeting(
         title=layout.title,
         kind=kind,

@@ -141,7 +141,10 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             continue
         k = _name_span(words, j, gaz)
         n_tokens = k - j
-        if n_tokens == 0 or (hon is None and n_tokens < 2):
+        # Office-first with a family name only ("U.S. Ambassador to Japan Roos") counts when the
+        # name is not possessive ("President Obama's visit").
+        single_ok = n_tokens == 1 and not re.match(r"['’]s\b", text[tokens[k - 1][2]:])
+        if n_tokens == 0 or (hon is None and n_tokens < 2 and not single_ok):
             i = max(i + 1, j)
             continue
         name_tokens = words[j:k]

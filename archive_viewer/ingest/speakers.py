@@ -139,6 +139,8 @@ class Attributor:
 
     def speaker_of(self, sentence: str) -> str | None:
         body = re.sub(r"^[\"'“‘(\[]+", "", sentence.strip())
+        # "State Councilor (and Foreign Minister) Wang said": asides do not hide the subject.
+        body = re.sub(r"\s*\([^()]*\)", "", body)
         post = _POSTPOSED.search(body)
         if post:
             person = self._pronoun(post.group(1))

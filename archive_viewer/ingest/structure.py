@@ -16,6 +16,7 @@ TRAILER_RE = re.compile(
     r"Press\s+Releases?|Top\s+of\s+page)\s*[\])]?\s*$",
     re.I,
 )
+_PHOTO = re.compile(r"^\W*\(?\s*(?:photo|picture|image)s?\s*\)?\s*(?:[:\-]|\)|$)", re.I)
 _TITLE_WORDS = re.compile(
     r"\b(Meeting|Meetings|Talks?|Summit|Conversation|Telephone|Dialogue|Visit|Call|Consultations?|"
     r"Conference|Outline|Overview|Summary|Luncheon|Lunch|Dinner|Breakfast|Videoconference|"
@@ -98,6 +99,10 @@ def is_heading_text(text: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
+def looks_like_meeting_title(text: str) -> bool:
+    return bool(_TITLE_WORDS.search(text))
+
+
 def find_title(blocks: list[Block]) -> int:
     """Index of the title block: the page's <h1>, or the first line naming a meeting."""
     for i, b in enumerate(blocks[:12]):
@@ -120,14 +125,16 @@ def split_layout(blocks: list[Block]) -> Layout:
     ti = find_title(blocks)
     title = blocks[ti].text.strip()
     published: date | None = None
-    # The date line sits just above or below the title.
-    for j in [*range(max(0, ti - 3), ti), *range(ti + 1, min(len(blocks), ti + 4))]:
+    body_start = ti + 1
+    # The date line sits just above or below the title (below it, perhaps after photo captions).
+    for j in [*range(max(0, ti - 3), ti), *range(ti + 1, min(len(blocks), ti + 5))]:
         d = parse_date_line(blocks[j].text)
         if d:
             published = d
+            body_start = max(body_start, j + 1)
             break
-    rest = [b for b in blocks[ti + 1 :] if not parse_date_line(b.text) and not TRAILER_RE.match(b.text)]
-    rest = _cut_trailers(blocks[ti + 1 :])
+    rest = _cut_trailers(blocks[body_start:])
+    rest = [b for b in rest if not _PHOTO.match(b.text)]
     rest = [b for b in rest if not parse_date_line(b.text) and not TRAILER_RE.match(b.text)]
     lead, body = _split_lead(rest)
     return Layout(title, published, lead, _sections(body))
@@ -201,7 +208,8 @@ def _classify(b: Block, roman_sections: bool) -> _Classified:
         m = _PAREN_NUM.match(t)
         if m:
             return _Classified("item", label=f"({m.group(1)})", text=m.group(2).strip(), heading_like=True)
-        return _Classified("section", text=t)
+        # <ol><li><strong>North Korea</strong>...: the list's number is the section's.
+        return _Classified("section", number=b.label if b.kind == "li" else None, text=t)
     if b.kind in {"li", "bullet"} and b.continues:
         return _Classified("cont", text=t)
     m = _DOUBLED.match(t)

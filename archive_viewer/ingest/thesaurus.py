@@ -60,6 +60,7 @@ class Thesaurus:
     def tag(self, text: str) -> list[str]:
         """Issue names the text touches, in order of first mention."""
         found: list[str] = []
+        text = text.replace("\u2019", "'").replace("\u2018", "'")
         for pattern, sensitive in self._patterns:
             for m in pattern.finditer(text):
                 name = self._name_for(m.group(), sensitive)

@@ -1,0 +1,222 @@
+"""The `archive-viewer` command: the window by default, and `import`, `stats`, `parse` for the
+terminal and scripts. No Qt here: the window's module is imported only when it is started.
+
+Exit status: 0 success; 1 some files failed to import (or an unexpected error); 2 the command
+could not run (bad --db, a file that is not a meeting document, a usage error); 130 Ctrl-C.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from archive_viewer import __version__, paths
+from archive_viewer.store import Archive, ArchiveError, ImportResult, open_default_archive
+from archive_viewer.store.errors import BadInputError
+from archive_viewer.store.importer import ImportSummary
+from archive_viewer.store.sources import read_source
+
+PROG = "archive-viewer"
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+#: Set to see tracebacks of unexpected errors (they are otherwise one line).
+DEBUG_ENV = "ARCHIVE_VIEWER_DEBUG"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = f"the archive file (default: {paths.default_archive_path()})"
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Browse and search the records of diplomatic meetings. "
+                    "Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", type=Path, metavar="PATH", help=db_help)
+    # On the subcommands --db is SUPPRESSed by default, so that `--db X import ...` is not
+    # overwritten by the subcommand's own default.
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                           help=db_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imports = commands.add_parser(
+        "import", parents=[db_option], help="import documents (files or folders)",
+        description="Import meeting documents (.txt, .htm, .html; folders recursively). "
+                    "Re-importing a file changes nothing; a changed file replaces its old record.",
+    )
+    imports.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imports.set_defaults(run=run_import)
+
+    stats = commands.add_parser("stats", parents=[db_option], help="print the archive's counts")
+    stats.set_defaults(run=run_stats)
+
+    parse = commands.add_parser(
+        "parse", parents=[db_option], help="parse one document and print what was found",
+        description="Parse one document without importing it.",
+    )
+    parse.add_argument("--json", action="store_true",
+                       help="print the parsed document as JSON (the corpus gold format)")
+    parse.add_argument("file", type=Path, metavar="FILE")
+    parse.set_defaults(run=run_parse)
+
+    parser.set_defaults(run=run_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except ArchiveError as exc:
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `archive-viewer parse --json FILE | head`
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _error(f"unexpected error: {type(exc).__name__}: {exc} "
+               f"(set {DEBUG_ENV}=1 to see the details)")
+        return EXIT_FAILED
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def run_import(args: argparse.Namespace) -> int:
+    with _open_archive(args.db, create=True) as archive, _progress_bar(sys.stderr) as progress:
+        summary = archive.import_paths(args.paths, progress=progress)
+    _print_summary(summary)
+    return EXIT_FAILED if summary.failures else EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with _open_archive(args.db, create=False) as archive:
+        stats = archive.stats().as_dict()
+    print(f"Archive: {archive.path}")
+    width = max(len(name) for name in stats)
+    for name, count in stats.items():
+        print(f"  {name:<{width}}  {count:>7}")
+    return EXIT_OK
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    from archive_viewer.ingest import meeting_to_json, parse_document
+    from archive_viewer.ingest.model import NotAMeetingDocument
+
+    file: Path = args.file
+    try:
+        data = read_source(file).data
+        meeting = parse_document(data, file.name)
+    except (BadInputError, NotAMeetingDocument) as exc:
+        print(f"{file}: {exc or 'is not a meeting overview'}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except Exception as exc:  # a parser bug: name the file, keep it to one line
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"{file}: could not be parsed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(meeting_to_json(meeting, file.name), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(meeting.title)
+    facts = [meeting.kind.replace("_", " "), str(meeting.held_on or "date unknown"),
+             meeting.location or "", meeting.occasion or ""]
+    print("  " + " · ".join(fact for fact in facts if fact))
+    for person in meeting.people:
+        print(f"  {person.role:<9}  {person.name} ({person.title or '?'}, {person.country or '?'})")
+    print(f"  {len(meeting.sections)} sections, {len(meeting.statements())} statements, "
+          f"issues: {', '.join(meeting.issues) or 'none'}")
+    return EXIT_OK
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    # Refuse a bad --db here, in one line, before any window; and without --db make sure the
+    # default archive exists and holds the samples (the window is then given None: the default).
+    with _open_archive(args.db, create=True):
+        pass
+    try:
+        from archive_viewer.ui.app import run
+    except ImportError as exc:
+        _error(f"the window cannot start: {exc}")
+        return EXIT_FAILED
+    return run(args.db)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+@contextmanager
+def _open_archive(db: Path | None, *, create: bool) -> Iterator[Archive]:
+    """The archive named by --db, or the default one (importing the samples on first use)."""
+    if db is not None:
+        archive = Archive.open(db, create=create)
+    else:
+        first_use = not paths.default_archive_path().exists()
+        if first_use and sys.stderr.isatty():
+            print(f"Creating your archive at {paths.default_archive_path()} "
+                  "with the sample documents…", file=sys.stderr)
+        archive, samples = open_default_archive()
+        if samples is not None and samples.failures:
+            _error(f"{len(samples.failures)} of the sample documents could not be imported:")
+            for failure in samples.failures:
+                print(f"  {failure.line()}", file=sys.stderr)
+    try:
+        for warning in archive.warnings:
+            _error(f"warning: {warning}")
+        yield archive
+    finally:
+        archive.close()
+
+
+@contextmanager
+def _progress_bar(stream: TextIO) -> Iterator[Callable[[int, int, ImportResult], None] | None]:
+    """A tqdm progress callback on a terminal; None (no output at all) otherwise."""
+    if not stream.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int, result: ImportResult) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, file=stream, unit="file", leave=False, dynamic_ncols=True)
+        bar.set_postfix_str(result.path.name, refresh=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    print(summary.summary_line())
+    sys.stdout.flush()
+    for failure in summary.failures:
+        print(failure.line(), file=sys.stderr)
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when flushing stdout at exit.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""The archive: one SQLite file, one connection per thread, explicit write transactions."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from types import TracebackType
+
+import sqlite_utils
+
+from archive_viewer.store import connection, migrations
+from archive_viewer.store.errors import ArchiveError
+from archive_viewer.store.importer import (
+    ImportResult,
+    ImportSummary,
+    Parser,
+    ProgressCallback,
+    default_parser,
+    import_document,
+    import_paths,
+)
+from archive_viewer.store.issues import (
+    default_thesaurus_path,
+    load_thesaurus,
+    thesaurus_needs_refresh,
+)
+from archive_viewer.store.transactions import write_transaction
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    documents: int
+    meetings: int
+    sections: int
+    items: int
+    statements: int
+    people: int
+    issues: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Archive:
+    """An open archive file. Use :meth:`open`; close with :meth:`close` or a ``with`` block.
+
+    Any thread may use it: each thread gets its own connection on first use.
+    """
+
+    def __init__(self, path: Path, *, readonly: bool, parser: Parser,
+                 first_connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.parser = parser
+        #: Problems that did not stop the archive from opening (e.g. a broken issues.toml).
+        self.warnings: list[str] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._closed = False
+        self._adopt(first_connection)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
+             parser: Parser | None = None, thesaurus: Path | None = None) -> Archive:
+        """Open the archive at ``path``, creating it (when ``create``) or upgrading its schema.
+
+        Raises :class:`ArchiveError` (a message for the user) for a file that is not an archive,
+        another program's SQLite file, an archive made by a newer app, or a missing file when
+        ``create`` is false; such files are left untouched. ``readonly`` never writes, so it
+        also refuses an archive that would need an upgrade. ``thesaurus`` defaults to
+        resources/issues.toml, loaded into ``issues`` whenever it changed.
+        """
+        path = Path(path).expanduser()
+        identity = connection.identify(path)
+        latest = migrations.latest_version()
+        if identity.state == "archive":
+            migrations.check_not_newer(identity.version, latest, path)
+        elif readonly or not create:
+            what = "does not exist" if identity.state == "missing" else "is empty, not an archive"
+            raise ArchiveError(f"{path} {what}")
+        if readonly and identity.version < latest:
+            raise ArchiveError(
+                f"archive {path} uses an older schema ({identity.version}); open it once "
+                "without read-only to upgrade it"
+            )
+
+        created = identity.state == "missing"
+        if created:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create {path}: {exc.strerror or exc}") from None
+        conn = connection.connect(path, readonly=readonly)
+        try:
+            if not readonly:
+                connection.enable_wal(conn)
+                if identity.version < latest:
+                    migrations.migrate(conn, path)
+        except BaseException as exc:
+            conn.close()
+            if created:
+                _remove_new_file(path)
+            if isinstance(exc, sqlite3.Error):
+                raise ArchiveError(f"cannot prepare archive {path}: {exc}") from None
+            raise
+        archive = cls(path, readonly=readonly, parser=parser or default_parser,
+                      first_connection=conn)
+        if not readonly:
+            archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
+        return archive
+
+    # -- connections -------------------------------------------------------------------------
+
+    def _adopt(self, conn: sqlite3.Connection) -> None:
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit mode: write through :meth:`transaction`)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise ArchiveError(f"archive {self.path} is closed")
+            conn = connection.connect(self.path, readonly=self.readonly)
+            self._adopt(conn)
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """A sqlite-utils view of this thread's connection, for reading tables conveniently."""
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite_utils.Database(self.connection(), execute_plugins=False)
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection; rolled back on any error."""
+        with write_transaction(self.connection()) as conn:
+            yield conn
+
+    def close(self) -> None:
+        """Close every thread's connection (the last close checkpoints the WAL)."""
+        with self._lock:
+            self._closed = True
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- contents ----------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return migrations.schema_version(self.connection())
+
+    def stats(self) -> ArchiveStats:
+        db = self.db
+        return ArchiveStats(**{f.name: db.table(f.name).count for f in fields(ArchiveStats)})
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.connection().execute(
+            "SELECT value FROM archive_meta WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO archive_meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def import_document(self, path: Path | str) -> ImportResult:
+        """Import one file in one transaction: imported, unchanged, replaced or failed."""
+        return import_document(self.connection(), Path(path), self.parser)
+
+    def import_paths(self, paths: Iterable[Path | str], *,
+                     progress: ProgressCallback | None = None,
+                     should_cancel: Callable[[], bool] | None = None) -> ImportSummary:
+        """Import files and folders (recursively), one transaction per document."""
+        return import_paths(self.connection(), paths, self.parser,
+                            progress=progress, should_cancel=should_cancel)
+
+    def refresh_thesaurus(self, path: Path | None = None) -> int:
+        """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""
+        with self.transaction() as conn:
+            return load_thesaurus(conn, path or default_thesaurus_path())
+
+    def _refresh_thesaurus_quietly(self, path: Path) -> None:
+        try:
+            if thesaurus_needs_refresh(self.connection(), path):
+                self.refresh_thesaurus(path)
+        except (ArchiveError, OSError, UnicodeDecodeError, sqlite3.Error) as exc:
+            self.warnings.append(f"the issue thesaurus {path} was not loaded: {exc}")
+
+
+def _remove_new_file(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)

@@ -1,0 +1,137 @@
+"""Opening an archive file: recognising it, refusing what is not ours, and connecting.
+
+A file that is not SQLite, or is another program's SQLite database, or was written by a newer
+version of the app, is refused before anything could write to it: the identity check reads the
+header bytes and then looks inside through an immutable read-only connection.
+"""
+from __future__ import annotations
+
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from archive_viewer.store import migrations
+from archive_viewer.store.errors import ArchiveError, NotAnArchiveError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+_APPLICATION_ID_OFFSET = 68
+
+#: Seconds a write waits for another connection's lock before giving up.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+FileState = Literal["missing", "empty", "archive"]
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    state: FileState
+    version: int = 0  # schema version of an existing archive
+
+
+def identify(path: Path) -> FileIdentity:
+    """Say what ``path`` holds, raising :class:`ArchiveError` for anything that is not ours.
+
+    Never writes: not the file, not a -wal or -shm beside it.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return FileIdentity("missing")
+    except PermissionError:
+        raise ArchiveError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise NotAnArchiveError(f"{path} is a folder, not an archive file")
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAnArchiveError(f"{path} is not a regular file, so it cannot be an archive")
+    if info.st_size == 0:
+        return FileIdentity("empty")
+    try:
+        with open(path, "rb") as file:
+            header = file.read(_HEADER_SIZE)
+    except PermissionError:
+        raise ArchiveError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        raise NotAnArchiveError(
+            f"{path} is not an Archive Viewer archive (not an SQLite database); it was left "
+            "untouched. Choose another file, or a new name to create an archive"
+        )
+    header_app_id = int.from_bytes(header[68:72], "big", signed=True)
+    if header_app_id not in (0, migrations.APPLICATION_ID):
+        raise _other_program(path)
+
+    application_id, version, objects = _peek(path)
+    if application_id == migrations.APPLICATION_ID:
+        return FileIdentity("archive", version)
+    if application_id == 0 and version == 0 and objects == 0:
+        return FileIdentity("empty")  # an empty SQLite database: ours to initialise
+    raise _other_program(path)
+
+
+def _other_program(path: Path) -> NotAnArchiveError:
+    return NotAnArchiveError(
+        f"{path} is an SQLite database of another program, not an Archive Viewer archive; "
+        "it was left untouched. Choose another file, or a new name to create an archive"
+    )
+
+
+def _peek(path: Path) -> tuple[int, int, int]:
+    """application_id, user_version and schema object count, read without writing anything."""
+    # With no -wal file the main file is complete and `immutable` reads it with no locks and no
+    # side files; with a -wal present, committed pages may live there, so read through it.
+    has_wal = path.with_name(path.name + "-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path} cannot be opened: {exc}") from None
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.OperationalError as exc:  # locked, busy, I/O: a problem, not a verdict
+        raise ArchiveError(f"{path} cannot be read now ({exc}); try again") from None
+    except sqlite3.DatabaseError as exc:
+        raise NotAnArchiveError(
+            f"{path} is damaged or not an SQLite database ({exc}); it was left untouched"
+        ) from None
+    finally:
+        conn.close()
+    return int(application_id), int(version), int(objects)
+
+
+def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), foreign keys on.
+
+    ``check_same_thread`` is off only so that :meth:`Archive.close` can close every thread's
+    connection at the end; each connection is used by the thread that opened it.
+    """
+    target = path.resolve().as_uri() + "?mode=ro" if readonly else str(path)
+    try:
+        conn = sqlite3.connect(
+            target,
+            uri=readonly,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Delete triggers (the FTS sync) also fire for rows removed by INSERT OR REPLACE.
+        conn.execute("PRAGMA recursive_triggers = ON")
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        else:
+            conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, much faster commits
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path} cannot be opened: {exc}") from None
+    return conn
+
+
+def enable_wal(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
