@@ -177,6 +177,9 @@ class Attributor:
         named = self._named(text)
         if named is not None:
             person, end = named
+            form = text[:end].strip()
+            if form and form != person.name and form not in person.aliases and not form.lower().startswith("the "):
+                person.aliases.append(form)  # "Minister Gemba", "Secretary Clinton"
             # "Prime Minister Abe and President Moon agreed" is a joint statement.
             rest = text[end:]
             and_m = re.match(r"\s+and\s+", rest)
