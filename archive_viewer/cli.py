@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from archive_viewer import __version__, paths
+from archive_viewer.display import EXIT_NO_DISPLAY, display_problem
 from archive_viewer.store import Archive, ArchiveError, ImportResult, open_default_archive
 from archive_viewer.store.errors import BadInputError
 from archive_viewer.store.importer import ImportSummary
@@ -140,6 +141,11 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    # No display: say so in one sentence before anything else (Qt would abort with a trace).
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     # Refuse a bad --db here, in one line, before any window; and without --db make sure the
     # default archive exists and holds the samples (the window is then given None: the default).
     with _open_archive(args.db, create=True):

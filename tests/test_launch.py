@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archive_viewer import paths
-from archive_viewer.ui.app import NO_DISPLAY_MESSAGE, display_problem
+from archive_viewer.display import NO_DISPLAY_MESSAGE, display_problem
 
 REFERENCE_NAME = "000_19a025d9c24d22f3.txt"
 TIMEOUT = 180

@@ -37,7 +37,9 @@ def import_samples_once(archive: Archive, samples_dir: Path,
         summary = archive.import_paths([samples_dir], progress=progress)
     else:
         summary = ImportSummary()  # no samples shipped: nothing to import
-    archive.set_meta(SAMPLES_IMPORTED_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
+    # Only a complete first import counts: samples that failed are tried again next time.
+    if not summary.failures:
+        archive.set_meta(SAMPLES_IMPORTED_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
     return summary
 
 
