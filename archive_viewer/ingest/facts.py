@@ -13,6 +13,7 @@ _TRILATERAL = re.compile(r"\b(?:trilateral|three-way|tripartite)\b", re.I)
 _SUMMIT = re.compile(r"\b(?:summit|leaders['’]?|prime\s+minister|president|premier|chancellor)\b", re.I)
 _FOREIGN = re.compile(
     r"\b(?:foreign\s+minist\w*|foreign\s+affairs|strategic\s+dialogue|ministerial|secretary\s+of\s+state|"
+    r"foreign\s+and\s+defen[cs]e\s+ministers|"
     r"state\s+councilor)\b",
     re.I,
 )
@@ -25,7 +26,8 @@ def meeting_kind(title: str, lead: str, principals: list[Person], title_countrie
     held_by_phone = re.search(r"\b(?:held|had)\s+(?:a\s+)?(?:telephone|phone|video)\s+(?:talk|call|conversation|conference)", lead, re.I)
     if _TELEPHONE.search(title) or held_by_phone:
         return "telephone_talk"
-    if _TRILATERAL.search(title) or len(title_countries) == 3 or len(principals) == 3:
+    sides = {p.country for p in principals if p.country}
+    if _TRILATERAL.search(title) or len(title_countries) == 3 or (len(title_countries) < 2 and len(sides) == 3):
         return "trilateral_meeting"
     if _COURTESY.search(title):
         return "other"
@@ -43,10 +45,9 @@ def meeting_kind(title: str, lead: str, principals: list[Person], title_countrie
 
 def held_on(lead: str, published: date | None, body_text: str) -> date | None:
     """The meeting date from the lead (local date, not the Japan-time one), year inferred if missing."""
-    fallback = None
-    years = YEAR_RE.findall(lead) or YEAR_RE.findall(body_text)
-    if years:
-        fallback = int(years[0])
+    # Only the lead's own year: the body cites history ("the Joint Declaration of 1956").
+    years = YEAR_RE.findall(lead)
+    fallback = int(years[0]) if years else None
     found = first_date(lead, published, fallback)
     # Overviews are published on the day of the meeting or soon after; with no date in the lead,
     # the date line is the best evidence there is.
@@ -64,6 +65,8 @@ def location(lead_main: str, gaz: Gazetteer, kind: MeetingKind) -> str | None:
     for m in gaz.city_re.finditer(lead_main):
         city = m.group(1)
         before = lead_main[max(0, m.start() - 25) : m.start()]
+        if re.search(r"\b(?:birthplace|hometown|constituency|home\s+town)\s+(?:of\s+)?$", before, re.I):
+            continue  # a place named, not the venue
         score = 2 if _PLACE_CUE.search(before) else 1
         if best is None or score > best[0]:
             best = (score, city)
@@ -82,20 +85,27 @@ def location(lead_main: str, gaz: Gazetteer, kind: MeetingKind) -> str | None:
     return None
 
 
-_OCCASION = re.compile(
-    r"(?:on\s+the\s+(?:sidelines|margins?|fringes?)\s+of|on\s+the\s+occasion\s+of|(?:was\s+)?in\s+[\w ,.]+?\s+(?:for|to\s+attend)|"
-    r"(?:was\s+)?visiting\s+[\w ,.]+?\s+for|to\s+attend|attending|during|while\s+attending|"
-    r"who\s+was\s+accompanying\s+[^,]+,[^,]+,\s+on)\s+(?:the\s+)?(.+?)(?=\s*(?:[,;()]|\s+(?:in|on|held|and|with|which|where|from)\b|\.(?:\s|$)|$))",
-    re.I,
+# Cues before the event a meeting was held around, strongest first.
+_OCCASION_CUES = [
+    re.compile(r"\bon\s+the\s+(?:sidelines|margins?|fringes?)\s+of\s+(?:the\s+)?", re.I),
+    re.compile(r"\bon\s+the\s+occasion\s+of\s+(?:the\s+)?", re.I),
+    re.compile(r"\b(?:to\s+attend|attending|to\s+participate\s+in|participating\s+in)\s+(?:the\s+)?", re.I),
+    re.compile(r"\b(?:who\s+(?:was|is)\s+(?:visiting|in|staying\s+in)|during\s+(?:his|her|their)\s+(?:visit|stay)\s+(?:to|in))"
+               r"\s+[^,;()]+?\s+for\s+(?:the\s+)?", re.I),
+]
+_OCCASION_END = re.compile(
+    r"\s*[,;()]|\s+(?:in|on|held|with|which|where|from|at|during|between|hosted)\s|"
+    r"(?<!\b[A-Z])(?<!\bU\.S)(?<!\bU\.K)(?<!\bNo)\.(?:\s|$)|$"
 )
 
 
 def occasion(lead_main: str) -> str | None:
     """The event the meeting was held around, as worded in the document."""
-    m = _OCCASION.search(lead_main)
-    if not m:
-        return None
-    text = m.group(1).strip()
-    if len(text) < 3 or not text[:1].isupper() and not text.lower().startswith(("his ", "her ", "their ")):
-        return None
-    return text
+    for cue in _OCCASION_CUES:
+        for m in cue.finditer(lead_main):
+            rest = lead_main[m.end():]
+            end = _OCCASION_END.search(rest)
+            text = rest[: end.start() if end else len(rest)].strip()
+            if len(text) >= 3 and (text[:1].isupper() or text[:1].isdigit()):
+                return text
+    return None

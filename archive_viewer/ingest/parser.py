@@ -11,7 +11,7 @@ from .html_blocks import html_to_blocks
 from .model import Item, Meeting, NotAMeetingDocument, Section
 from .participants import find_participants, split_parentheticals, title_countries
 from .speakers import Attributor, SpeakerIndex
-from .structure import looks_like_meeting_title, split_layout, text_to_blocks
+from .structure import RawItem, RawSection, looks_like_meeting_title, split_layout, text_to_blocks
 from .thesaurus import Thesaurus, load_thesaurus
 
 _HTML_SNIFF = re.compile(r"<\s*(?:!doctype\s+html|html|body|head|p|div|table)\b", re.I)
@@ -51,6 +51,9 @@ def parse_text(
     if not blocks:
         raise NotAMeetingDocument("holds no text")
     layout = split_layout(blocks)
+    if layout.lead and not any(sec.items for sec in layout.sections):
+        # A short readout that is all lead: its sentences are what was said.
+        layout.sections = [RawSection(None, None, [RawItem(None, None, list(layout.lead))])]
     principals, attendees, countries = find_participants(layout.lead, layout.title, gaz)
     if not principals and layout.sections:
         # Some pages put the introduction under a first heading ("1. Overview").

@@ -10,8 +10,8 @@ from .people import Mention, find_mentions
 # A mention right after one of these is someone referred to, not someone at the table.
 _NOT_PRESENT = re.compile(
     r"(?:accompanying|accompanied\s+by|on\s+behalf\s+of|message\s+from|letter\s+from|envoy\s+of|"
-    r"sent\s+by|visit\s+of|invitation\s+of|invited\s+by|hosted\s+by|the\s+late|successor\s+to|"
-    r"predecessor|meeting\s+between|talks\s+between)\s*$",
+    r"sent\s+by|visit\s+of|invitation\s+of|invited\s+by|the\s+late|successor\s+to|suite\s+of|"
+    r"predecessor|meeting\s+between|talks\s+between|birthplace\s+of|condolences?\s+(?:to|on|over))\s*$",
     re.I,
 )
 _ATTEND_CUE = re.compile(
@@ -44,6 +44,13 @@ def title_countries(title: str, gaz: Gazetteer) -> list[str]:
             pos = end + 1
             continue
         break
+    if len(found) < 2:
+        # "Talks between Foreign Ministers of Japan and Mongolia" (not the event on whose sidelines)
+        text = re.split(r"\s+(?:on|at)\s+the\s+(?:sidelines|margins?|occasion)\b", text)[0]
+        for m in gaz.country_re.finditer(text):
+            country = gaz.country(m.group(1))
+            if country and country not in found:
+                found.append(country)
     return found
 
 
@@ -79,34 +86,45 @@ def split_parentheticals(text: str) -> tuple[str, list[str]]:
     return re.sub(r"\s+", " ", "".join(main)).strip(), groups
 
 
-def _side_of(part: str, mention: Mention, mentions: list[Mention], gaz: Gazetteer) -> str | None:
-    """The side of a mention in an attendee list.
+def _side_phrases(part: str, gaz: Gazetteer) -> list[tuple[int, int, str, bool]]:
+    """(start, end, country, preposed) for each "the Japanese side" / "ROK side:" in an attendee list.
 
-    "A, ..., on the Japanese side and B, ..., on the ROK side": a side phrase after a mention (with
-    no other mention between) names its side. "Joining from the U.S. side: A; B" / "present on the
-    Chinese side was C" / "ROK side: D": a side phrase before names the side of all that follow.
+    A preposed phrase ("Joining from the U.S. side: A; B", "present on the Chinese side was C")
+    names the side of the people after it; a postposed one ("A, ..., on the Japanese side") of
+    the people before it.
     """
-    after_end = min([m.start for m in mentions if m.start > mention.start] + [len(part)])
-    preposed_before: tuple[int, str] | None = None
+    found: list[tuple[int, int, str, bool]] = []
     for m in gaz.side_re.finditer(part):
         country = gaz.country(m.group(1))
         if not country:
             continue
         tail = part[m.end() : m.end() + 12]
         head = part[max(0, m.start() - 6) : m.start()]
-        preposed = bool(re.match(r"\s*(?::|were\b|was\b|included\b|are\b|is\b|,?\s*(?:Mr|Ms|Mrs|Dr|H\.E)\b)", tail)) or (
+        preposed = bool(re.match(r"\s*(?::|were\b|was\b|included\b|are\b|is\b|by\b|,?\s*(?:Mr|Ms|Mrs|Dr|H\.E)\b)", tail)) or (
             bool(re.search(r"from\s*$", head)) and not re.match(r"\s*[,.;)]|\s*and\b|\s*$", tail)
         )
-        if not preposed and mention.end <= m.start() < after_end:
-            return country
-        if preposed and m.end() <= mention.start:
-            preposed_before = (m.end(), country)
-    if preposed_before is None:
-        for m in re.finditer(r"\b([A-Z][\w.\-]*)\s+side\s*:", part):
-            country = gaz.country(m.group(1))
-            if country and m.end() <= mention.start:
-                preposed_before = (m.end(), country)
-    return preposed_before[1] if preposed_before else None
+        found.append((m.start(), m.end(), country, preposed))
+    for m in re.finditer(r"\b([A-Z][\w.\-]*)\s+side\s*:", part):
+        country = gaz.country(m.group(1))
+        if country and not any(s <= m.start() < e for s, e, _, _ in found):
+            found.append((m.start(), m.end(), country, True))
+    return sorted(found)
+
+
+def _side_of(mention: Mention, phrases: list[tuple[int, int, str, bool]]) -> str | None:
+    after = next((p for p in phrases if p[0] >= mention.end), None)
+    before = next((p for p in reversed(phrases) if p[1] <= mention.start), None)
+    if after is not None and not after[3]:
+        return after[2]
+    if before is not None and before[3]:
+        return before[2]
+    return None
+
+
+def _known(name: str, seen: set[str]) -> bool:
+    """Whether ``name`` is someone already found, perhaps written in full ("Kishida" / "Fumio Kishida")."""
+    words = set(name.lower().split())
+    return any(words <= set(other.lower().split()) or set(other.lower().split()) <= words for other in seen)
 
 
 def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list[Person], list[Person], list[str]]:
@@ -132,7 +150,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
 
     for m in find_mentions(principal_text, gaz):
         before = principal_text[max(0, m.start - 40) : m.start]
-        if _NOT_PRESENT.search(before) or m.name in seen:
+        if _NOT_PRESENT.search(before) or _known(m.name, seen):
             continue
         accompanied = re.search(r"accompanied\s+by\s*$", before, re.I)
         person = Person(m.name, m.title, m.country, "principal", gender=m.gender)
@@ -141,11 +159,11 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
         principals.append(person)
         seen.add(m.name)
     for part in attendee_parts:
-        mentions = find_mentions(part, gaz)
-        for m in mentions:
-            if m.name in seen:
+        phrases = _side_phrases(part, gaz)
+        for m in find_mentions(part, gaz, bare_names=True):
+            if _known(m.name, seen):
                 continue
-            country = _side_of(part, m, mentions, gaz) or m.country
+            country = _side_of(m, phrases) or m.country
             attendees.append(Person(m.name, m.title, country, "attendee", gender=m.gender))
             seen.add(m.name)
     # People whose country the text leaves implicit belong to the side not yet accounted for;
@@ -154,7 +172,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
     for p in principals:
         if p.country is None:
             free = [c for c in countries if c not in {q.country for q in principals}]
-            p.country = free[0] if free else home
+            p.country = free[0] if free else None
     for p in attendees:
         if p.country is None:
             p.country = home

@@ -43,7 +43,13 @@ TITLE_WORDS = TITLE_HEADS | {
     "Disaster", "Management", "Consumer", "Food", "Safety", "Okinawa", "Northern", "Territories",
     "Women", "Youth", "Children", "Family", "Small", "Business", "Industries", "Trade,", "Europe",
     "Asia", "Pacific", "Africa", "America", "Americas", "Latin", "Caribbean", "Arab", "Gulf",
-    "Minister's", "President's", "Secretary's", "Chief's",
+    "Minister's", "President's", "Secretary's", "Chief's", "Commonwealth", "Extraordinary",
+    "Plenipotentiary", "Attorney", "Solicitor", "Auditor", "Comptroller", "Lord", "Privy", "Seal",
+    "Treasurer", "Vice-Chairman", "Undersecretary", "Under-Secretary", "Research", "Information",
+    "Press", "Public", "Diplomacy", "Protocol", "Consular", "Legal", "Cultural", "Human", "Rights",
+    "Counter-Terrorism", "Cyber", "Maritime", "Ocean", "Space", "Trade,", "Sustainable", "Climate",
+    "Indo-Pacific", "Secretary-General's", "Parliament", "Parliamentary", "Senate", "Diet",
+    "Liberal", "Democrats", "Vice-Chair", "Executive", "Deputy-Director", "Chargé", "d'Affaires",
 }
 FUNCTION_WORDS = {
     "The", "A", "An", "On", "In", "At", "As", "It", "This", "That", "These", "Those", "He", "She",
@@ -57,6 +63,7 @@ HONORIFICS = re.compile(
     r"(?:(?:His|Her)\s+(?:Excellency|Majesty|Royal\s+Highness|Highness)|H\.\s?E\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|"
     r"Madam|Mme\.?|Prof\.?|Professor|Sir|Dame|Senator\s+the\s+Hon(?:ourable|\.)?|"
     r"(?:the\s+)?Rt\.?\s+Hon(?:ourable|\.)?|(?:the\s+)?Right\s+Honourable|(?:the\s+)?Hon(?:ourable|orable|\.)|"
+    r"[Tt]he\s+Hon|(?:his|her|their)\s+(?:[A-Z][\w.\-]*\s+)?counterparts?,?|"
     r"Dato'?\s+Sri|Dato'?|Tan\s+Sri|Datuk)(?=\s)",
 )
 PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "da", "di", "dos", "das", "du", "bin",
@@ -107,8 +114,11 @@ def tidy_name(tokens: list[str]) -> str:
     return " ".join(out)
 
 
-def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
-    """Every person introduced by an honorific or a title in ``text``, in order."""
+def find_mentions(text: str, gaz: Gazetteer, *, bare_names: bool = False) -> list[Mention]:
+    """Every person introduced by an honorific or a title in ``text``, in order.
+
+    With ``bare_names`` (attendee lists), "Taro Yamada, Director-General ..." counts too.
+    """
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     words = [t[0] for t in tokens]
     mentions: list[Mention] = []
@@ -131,11 +141,15 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             if nxt is not None:
                 while j < len(tokens) and tokens[j][1] < nxt[1]:
                     j += 1
-        elif words[i].rstrip(".") in TITLE_WORDS:
+        elif words[i].rstrip(".") in TITLE_WORDS or (
+            gaz.demonym_forms.get(words[i]) and i + 1 < len(words) and words[i + 1].rstrip(".") in TITLE_WORDS
+        ):
             j, title = _title_span(tokens, i, gaz)
             if title is None:
                 i += 1
                 continue
+        elif bare_names and _bare_name_here(words, i, gaz):
+            j = i
         else:
             i += 1
             continue
@@ -158,6 +172,10 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
                 end = tokens[k2 - 1][2]
                 k = k2
         name = tidy_name(name_tokens)
+        # "the Rt Hon William Hague MP, Foreign Secretary": suffixes are not the name.
+        suffix = re.match(r",?\s*(?:MP|M\.P\.|Jr\.?|QC|KC|AC|OBE|CBE|MBE)\b\.?", text[end:])
+        if suffix:
+            end += suffix.end()
         rest = text[end:]
         country = None
         m = re.match(r"\s+of\s+(?:the\s+)?", rest)
@@ -165,12 +183,17 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             cm = gaz.country_re.match(rest, m.end())
             if cm:
                 country = gaz.country(cm.group(1))
-        if title is None or rest.startswith(","):
+        if title is None:
             appositive = _appositive_title(rest, gaz)
             if appositive:
                 title = appositive
         title_text, title_country = clean_title(title, gaz) if title else (None, None)
         gender = _gender(text[hon[0] : hon[1]]) if hon is not None else None
+        if hon is not None and "counterpart" in text[hon[0] : hon[1]]:
+            gender = None  # "his counterpart" says nothing of the counterpart
+            adjective = re.search(r"\b([A-Z][\w.\-]*)\s+counterpart", text[hon[0] : hon[1]])
+            if adjective and not country:
+                country = gaz.demonym_forms.get(adjective.group(1))
         mentions.append(Mention(name, start, end, title_text, country or title_country, hon is not None, gender))
         taken_until = end
         i = k
@@ -184,12 +207,21 @@ def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> t
     has_head = False
     while j < len(tokens):
         w = tokens[j][0].rstrip(".") if tokens[j][0] not in {"U.S.", "U.K."} else tokens[j][0]
+        prev = tokens[j - 1][0] if j > i else ""
+        nxt = tokens[j + 1][0].rstrip(".") if j + 1 < len(tokens) else ""
         if w in TITLE_WORDS:
             has_head = has_head or w in TITLE_HEADS
             last_word = j
             j += 1
+        elif j == i and gaz.demonym_forms.get(tokens[j][0]):
+            j += 1  # "U.S. Ambassador", "Chinese Foreign Minister"
+        elif prev in {"of", "to", "the"} and (gaz.country(w) or gaz.country(tokens[j][0])):
+            last_word = j  # "President of Russia", "Ambassador of Japan to the United States"
+            j += 1
         elif w in {"of", "for", "and", "to", "the"} or w == "-":
             j += 1
+        elif w == "," and nxt in TITLE_WORDS and nxt not in TITLE_HEADS:
+            j += 1  # "Minister of Economy, Trade and Industry"
         else:
             break
     if not has_head or last_word < i:
@@ -198,10 +230,33 @@ def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> t
     return end, " ".join(t[0] for t in tokens[i:end])
 
 
+def _bare_name_here(words: list[str], i: int, gaz: Gazetteer) -> bool:
+    """ "Taro Yamada, Director-General ...": two to four name words, a comma, then an office."""
+    k = _name_span(words, i, gaz)
+    return 2 <= k - i <= 4 and k + 1 < len(words) and words[k] == "," and (
+        words[k + 1].rstrip(".") in TITLE_WORDS or bool(gaz.demonym_forms.get(words[k + 1]))
+    )
+
+
+def _is_capital_family_name(words: list[str], k: int, gaz: Gazetteer) -> bool:
+    """ "KONO Taro", "WANG Yi", "YOON Suk Yeol": a short family name in capitals, then a given name."""
+    w = words[k]
+    return (
+        w.isupper() and w.isalpha() and 2 <= len(w) <= 4 and not gaz.country(w)
+        and k + 1 < len(words) and is_name_token(words[k + 1], gaz) and not words[k + 1].isupper()
+    )
+
+
 def _name_span(words: list[str], j: int, gaz: Gazetteer) -> int:
     k = j
     while k < len(words):
         w = words[k]
+        if k == j and _is_capital_family_name(words, k, gaz):
+            k += 1
+            continue
+        if k > j and w.rstrip(".") in gaz.cities and not gaz.country(w.rstrip(".")) and w[:1].isupper():
+            k += 1  # "William Hague": a surname that is also a place
+            continue
         if is_name_token(w, gaz):
             k += 1
             if w.endswith(".") and len(w.rstrip(".")) > 1:
@@ -211,6 +266,9 @@ def _name_span(words: list[str], j: int, gaz: Gazetteer) -> int:
         else:
             break
     return min(k, j + 5)
+
+
+_TITLE_CONNECTORS = {"of", "for", "and", "to", "the", "in", "charge", "at", "&"}
 
 
 def _appositive_title(rest: str, gaz: Gazetteer) -> str | None:
@@ -223,14 +281,44 @@ def _appositive_title(rest: str, gaz: Gazetteer) -> str | None:
     if not first:
         return None
     w = first.group().rstrip(".")
-    if w not in TITLE_WORDS and not gaz.country(w):
+    if w not in TITLE_WORDS and not gaz.country(w) and not gaz.demonym_forms.get(first.group()):
         return None
-    cut = len(body)
-    for stop in (re.search(r"[,;()]", body), _STOP_AFTER_TITLE.search(body), re.search(r"\.(\s|$)", body)):
-        if stop:
-            cut = min(cut, stop.start())
-    title = body[:cut].strip()
+    body = re.split(r"[;()]", body, maxsplit=1)[0]
+    parts: list[str] = []
+    for n, segment in enumerate(re.split(r",\s*", body)):
+        words = segment.split()
+        # A further comma-separated part belongs to the office only when it is all office words:
+        # "Director-General, Asian and Oceanian Affairs Bureau"; "Minister of Economy, Trade and Industry".
+        if n > 0 and not _office_words(segment, gaz):
+            break
+        kept: list[str] = []
+        for x in words:
+            bare = x.rstrip(".")
+            if (x[:1].islower() and x not in _TITLE_CONNECTORS) or HONORIFICS.match(x + " "):
+                break  # "... Affairs joined from the Japanese side", "... and H.E. Mr. ..."
+            kept.append(x)
+            if x.endswith(".") and bare not in {"U.S", "U.K", "U.N", "D.C"} and len(bare) > 1:
+                break
+        else:
+            parts.append(" ".join(kept))
+            continue
+        parts.append(" ".join(kept))
+        break
+    title = ", ".join(p for p in parts if p).strip()
+    if title.endswith(".") and not re.search(r"\b(?:[A-Z]\.){2,}$", title):
+        title = title[:-1]
+    while title.split() and title.split()[-1] in _TITLE_CONNECTORS:
+        title = title.rsplit(" ", 1)[0] if " " in title else ""
     return title or None
+
+
+def _office_words(segment: str, gaz: Gazetteer) -> bool:
+    """Whether a comma-separated part is all office words ("Trade and Industry"), perhaps "... of <country>"."""
+    m = re.search(r"\s+of\s+(?:the\s+)?(.+)$", segment)
+    if m and gaz.country(m.group(1).strip(" .")):
+        segment = segment[: m.start()]
+    words = segment.split()
+    return bool(words) and all(x.rstrip(".") in TITLE_WORDS or x in _TITLE_CONNECTORS for x in words)
 
 
 def clean_title(title: str, gaz: Gazetteer) -> tuple[str, str | None]:

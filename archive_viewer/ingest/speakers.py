@@ -16,6 +16,12 @@ _JOINT = re.compile(
     re.I,
 )
 _PRONOUN = re.compile(r"^(he|she)\b", re.I)
+_COUNTRY_PAIR = re.compile(r"^(?:the\s+)?([A-Z][\w.'’\- ]+?)\s+and\s+(?:the\s+)?([A-Z][\w.'’\- ]+?)\s+(?:agreed|shared|confirmed|concurred|reaffirmed|affirmed|will|would|decided)\b")
+# Where a title or honorific opens a reference to a person, inside a sentence.
+_REFERENCE_START = re.compile(
+    r"(?<=\s)(?:Prime\s+Minister|Foreign\s+Minister|Minister|President|Secretary|Premier|Chancellor|"
+    r"State\s+Councilor|FM|PM|Mr\.|Ms\.|Mrs\.|Dr\.)\s+[A-Z]"
+)
 _POSTPOSED = re.compile(
     r",\s*(he|she)\s+(?:also\s+|further\s+|then\s+)?"
     r"(?:added|noted|said|stated|stressed|emphasi[sz]ed|explained|continued|remarked|observed|"
@@ -30,7 +36,8 @@ _FRONTED = re.compile(
     r"Third|Further|Additionally|Subsequently|Later|Next|In\s+reply|In\s+response|For\s+its\s+part|"
     r"For\s+his\s+part|For\s+her\s+part|Against|Under|Through|To|From|Based|Recalling|Welcoming|"
     r"Expressing|Stressing|Reflecting|Looking|Taking|Responding|Replying|While|Since|Amid|Upon|"
-    r"Having|Mentioning|Explaining|Citing|Pointing)\b|^\w+ly\b|^\w+ing\b",
+    r"Having|Mentioning|Explaining|Citing|Pointing|For|By|About|Prior|Ahead|Despite|Toward|Towards|"
+    r"Of|Together|Accordingly|Thereafter|Afterwards|Afterward|Likewise|Similarly)\b|^\w+ly\b|^\w+ing\b",
 )
 
 
@@ -96,6 +103,18 @@ _OFFICE_REF = re.compile(
 )
 
 
+def _quote_left_open(sentence: str, was_open: bool) -> bool:
+    """Whether a double quotation is still open at the end of ``sentence``."""
+    opens = sentence.count("\u201c")
+    closes = sentence.count("\u201d")
+    straight = sentence.count('"')
+    if opens or closes:
+        return (was_open or opens > closes) and not (closes > opens or (was_open and closes))
+    if straight % 2:
+        return not was_open
+    return was_open
+
+
 class Attributor:
     """Resolves the speaker of each sentence, remembering who spoke last for "he" and "she"."""
 
@@ -129,8 +148,11 @@ class Attributor:
     def statements(self, paragraphs: list[str]) -> list[Statement]:
         out: list[Statement] = []
         for paragraph in paragraphs:
+            quote_open = False
             for sentence in split_sentences(paragraph):
-                speaker = self.speaker_of(sentence)
+                # Inside a quotation the speaker goes on: 'Minister Payne stated, "... . I also ..."'.
+                speaker = out[-1].speaker if quote_open and out else self.speaker_of(sentence)
+                quote_open = _quote_left_open(sentence, quote_open)
                 if out and out[-1].speaker == speaker:
                     out[-1].text += " " + sentence
                 else:
@@ -156,10 +178,16 @@ class Attributor:
                 return found
         return None
 
+    def _country_pair(self, text: str) -> bool:
+        m = _COUNTRY_PAIR.match(text)
+        return bool(m) and all(self.gaz.country(c) in self.index.sides for c in (m.group(1), m.group(2)))
+
     def _subject_positions(self, body: str) -> list[int]:
         positions = [0]
         if _FRONTED.match(body):
             positions += [m.end() for m in re.finditer(r",\s+", body[: max(40, int(len(body) * 0.7))])][:4]
+            # "At the start of the talk Chancellor Merkel emphasized": a fronted phrase without a comma.
+            positions += [m.start() for m in _REFERENCE_START.finditer(body[:120])]
         return positions
 
     def _reference_at(self, text: str) -> Person | str | None:
@@ -171,8 +199,15 @@ class Attributor:
             country = self.gaz.country(m.group(1))
             if country and country in self.index.sides:
                 return self.index.sides[country]
+        if _COUNTRY_PAIR.match(text) and self._country_pair(text):
+            return JOINT  # "Japan and Russia agreed ..."
         pronoun = _PRONOUN.match(text)
         if pronoun:
+            # "He and Minister Payne confirmed ..." is joint.
+            if re.match(r"(?:he|she)\s+and\s+", text, re.I):
+                rest = re.sub(r"^(?:he|she)\s+and\s+", "", text, flags=re.I)
+                if self._named(rest) is not None or _JOINT.match(rest):
+                    return JOINT
             return self._pronoun(pronoun.group(1))
         named = self._named(text)
         if named is not None:

@@ -10,7 +10,7 @@ from .html_blocks import Block
 
 # Lines that close a page or belong to its furniture, never to the document's text.
 TRAILER_RE = re.compile(
-    r"^\s*(?:[\[(]?\s*)?(?:Back\s+to\b.*|Page\s*Top|To\s+the\s+top|Return\s+to\b.*|\(?END\)?|"
+    r"^\s*(?:[-•*]\s*)?(?:[\[(]?\s*\*?\s*)?(?:Back\s+to\b.*|Suggest\s+to\s+a\s+friend.*|Print\s+this\s+page|Page\s*Top|To\s+the\s+top|Return\s+to\b.*|\(?END\)?|"
     r"Related\s+Links?\b.*|\*?\s*The\s+foregoing\s+is\s+a\s+provisional\s+translation.*|"
     r"\[?Provisional\s+translation\]?|Japanese|Print|Share|Tweet|Archives?|PDF\b.*|"
     r"Press\s+Releases?|Top\s+of\s+page)\s*[\])]?\s*$",
@@ -24,8 +24,7 @@ _TITLE_WORDS = re.compile(
     re.I,
 )
 _LEAD_CLOSER = re.compile(
-    r"(?:as\s+follows|follows|below|outlined\s+here|summar(?:y|ized)\s+here)\s*[.:]?\s*$|"
-    r"^(?:The\s+)?(?:main\s+points|overview|outline|summary|gist)\s+(?:of|are|is|was|were)\b.{0,60}$",
+    r"(?:as\s+follows|follows|below|outlined\s+here|summar(?:y|ized)\s+here)\s*[.:]?\s*\)?\s*$",
     re.I,
 )
 _ATTENDEE_LEAD = re.compile(
@@ -36,12 +35,13 @@ _ATTENDEE_LEAD = re.compile(
 
 # Markers at the start of a line.
 _DOUBLED = re.compile(r"^\s*\d{1,2}[.)]\s*(\(\s*\d{1,2}\s*\)|（\d{1,2}）)\s*(.*)$", re.S)
+_REPEATED_NUMBER = re.compile(r"^\s*(\d{1,2})\.\s*\1\.\s*(?=\S)")  # "4. 4. The two ministers ..."
 _PAREN_NUM = re.compile(r"^\s*[(（]\s*(\d{1,2})\s*[)）]\s*(.*)$", re.S)
 _PAREN_SUB = re.compile(r"^\s*[(（]\s*([a-z]|[ivx]{1,4})\s*[)）]\s*(.*)$", re.S)
 _NUMBERED = re.compile(r"^\s*(\d{1,2})(?:[.)]\s*|\s+)(?=\S)(.*)$", re.S)
 _ROMAN = re.compile(r"^\s*([IVX]{1,5})[.)]\s*(?=\S)(.*)$", re.S)
 _LETTER = re.compile(r"^\s*([a-z])[.)]\s+(.*)$", re.S)
-_BULLET = re.compile(r"^\s*[-–•・*●○■□◆◇▪►»]\s*(.*)$", re.S)
+_BULLET = re.compile(r"^\s*(?:[-–•・*●○■□◆◇▪►»°◦]|o(?=\s+[A-Z(]))\s*(.*)$", re.S)
 
 
 @dataclass
@@ -75,8 +75,9 @@ def text_to_blocks(text: str) -> list[Block]:
         if not line:
             joinable = False
             continue
-        # A line that breaks mid-sentence continues on the next one ("...the\nrelationship").
-        if joinable and blocks and line[0].islower() and not _starts_with_marker(line):
+        # A line that breaks mid-sentence continues on the next one ("...the\nrelationship");
+        # short lines (dates, titles, captions) are lines of their own.
+        if joinable and blocks and line[0].islower() and not _starts_with_marker(line) and len(blocks[-1].text) > 60:
             blocks[-1].text += " " + line
         else:
             blocks.append(Block(line))
@@ -103,27 +104,73 @@ def looks_like_meeting_title(text: str) -> bool:
     return bool(_TITLE_WORDS.search(text))
 
 
-def find_title(blocks: list[Block]) -> int:
-    """Index of the title block: the page's <h1>, or the first line naming a meeting."""
+_BREADCRUMB = re.compile(r"\s(?:>|»|›|&gt;)\s")
+_CAPTION = re.compile(r"\bphoto\s*\d*\s*[:)]|^\(?\s*photo\b|\bphoto\s+session\b", re.I)
+_CATEGORY = re.compile(r"^[\w.'’\- ]+\s+Relations$|^Press\s+Releases?$|^(?:News|Press)\b", re.I)
+_CAPTION_NUMBER = re.compile(
+    r"(?<=[A-Za-z'’)])\s*(?:\(\d{1,2}\)|\d{1,2})$(?<!\b(?:on|On|of|in)\s\d)(?<!\b(?:on|On|of|in)\s\d\d)"
+)
+
+
+_CAPITAL_TITLE_WORDS = re.compile(
+    r"\b(?:Meetings?|Talks?|Summit|Conversation|Telephone|Dialogue|Visit|Call|Consultations?|Conference|"
+    r"Luncheon|Lunch|Dinner|Breakfast|Videoconference|Exchange|Discussions?|Meets?|Holds?)\b"
+)
+_CHAIN = re.compile(r"\b[A-Z][\w.]*-[A-Z][\w.]*")
+
+
+def clean_title(text: str) -> str:
+    """A title candidate without breadcrumb trail or photo-caption marks."""
+    text = _BREADCRUMB.split(text)[-1].strip()
+    text = re.sub(r"^\(\s*photo\s*\d*\s*\)\s*|^photo\s*\d*\s*:\s*", "", text, flags=re.I)
+    text = re.sub(r"\s*\(?\bPhoto:[^)]*\)?\s*$", "", text)
+    if _CAPITAL_TITLE_WORDS.search(text):
+        text = _CAPTION_NUMBER.sub("", text)  # "Japan-ROK Foreign Ministers' Meeting 1"
+    return text.strip()
+
+
+def find_title(blocks: list[Block]) -> tuple[int, str]:
+    """The title block and its text: the page's <h1>, or the line that best names the meeting.
+
+    Photo captions ("Japan-ROK Foreign Ministers' Meeting 1", "(Photo) ..."), category lines
+    ("Japan-China Relations") and breadcrumbs are passed over when a better line exists.
+    """
     for i, b in enumerate(blocks[:12]):
         if b.kind == "title" and b.text.strip():
-            return i
-    for i, b in enumerate(blocks[:8]):
-        t = b.text
-        if len(t) <= 200 and _TITLE_WORDS.search(t) and not parse_date_line(t) and not TRAILER_RE.match(t):
-            if not re.search(r"[.]\s*$", t) or re.search(r"\b(?:Overview|Summary|Outline)\b", t):
-                return i
-    for i, b in enumerate(blocks[:8]):
-        if not parse_date_line(b.text) and not TRAILER_RE.match(b.text):
-            return i
-    return 0
+            return i, clean_title(b.text)
+    best: tuple[int, int] | None = None
+    window = blocks[:12]
+    for i, b in enumerate(window):
+        t = b.text.strip()
+        if len(t) > 250 or parse_date_line(t) or TRAILER_RE.match(t) or _LEAD_CLOSER.search(t):
+            continue
+        if re.search(r"[.:]\s*$", t) and not re.search(r"\b(?:Overview|Summary|Outline)\b", t):
+            continue  # a sentence, not a heading
+        cleaned = clean_title(t)
+        score = 0
+        if _CAPITAL_TITLE_WORDS.search(cleaned):
+            score += 3
+        elif _TITLE_WORDS.search(cleaned):
+            score += 1
+        if _CHAIN.search(cleaned):
+            score += 1
+        if any(parse_date_line(n.text) for n in window[i + 1 : i + 3]):
+            score += 2
+        if _CAPTION.search(t) or cleaned != _BREADCRUMB.split(t)[-1].strip():
+            score -= 1
+        if _CATEGORY.search(cleaned) or _is_marker_block(b) and b.kind == "para":
+            score -= 3
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is not None:
+        return best[1], clean_title(blocks[best[1]].text)
+    return 0, blocks[0].text.strip()
 
 
 def split_layout(blocks: list[Block]) -> Layout:
     if not blocks:
         return Layout("", None, [], [])
-    ti = find_title(blocks)
-    title = blocks[ti].text.strip()
+    ti, title = find_title(blocks)
     published: date | None = None
     body_start = ti + 1
     # The date line sits just above or below the title (below it, perhaps after photo captions).
@@ -143,25 +190,57 @@ def split_layout(blocks: list[Block]) -> Layout:
 def _cut_trailers(blocks: list[Block]) -> list[Block]:
     """Everything after "Back to Index", "Page Top", "Related Link" is page furniture."""
     for i, b in enumerate(blocks):
-        if i > 0 and re.match(r"^\s*(?:Back\s+to\b|Page\s*Top\b|Related\s+Links?\b|\(?END\)?\s*$)", b.text, re.I):
+        if i > 0 and re.match(
+            r"^\s*(?:[-•*]\s*)?(?:Back\s+to\b|Page\s*Top\b|Related\s+Links?\b|\(?END\)?\s*$|Suggest\s+to\s+a\s+friend|"
+            r"\(?\s*\*?\s*The\s+foregoing\s+is\s+a\s+provisional)",
+            b.text,
+            re.I,
+        ):
             return blocks[:i]
     return blocks
 
 
+_INTRO = re.compile(
+    r"\b(?:held|holds|met|meets|hosted|had|paid|received|visited|took\s+part|participated|"
+    r"telephone\s+talk|talks?\s+with|meeting\s+with)\b"
+)
+_PERSON_SIGNAL = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr|H\.\s?E|Minister|President|Secretary|Premier|Chancellor|Councilor|Hon)\b"
+)
+_LEAD_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]|[(（]\d{1,2}[)）]|[-•・*●])\s*")
+
+
+def is_intro(text: str) -> bool:
+    """A lead paragraph: someone met, held talks with, or telephoned someone."""
+    return len(text) > 80 and bool(_INTRO.search(text)) and bool(_PERSON_SIGNAL.search(text))
+
+
 def _split_lead(blocks: list[Block]) -> tuple[list[str], list[Block]]:
-    """The lead: who met whom, where and when, and who attended; then the body."""
+    """The lead: who met whom, where and when, and who attended; then the body.
+
+    The lead is the first paragraph that introduces the meeting, even when photo captions come
+    before it or it is numbered as the first item ("1. On September 25, ... held a telephone talk").
+    """
     lead: list[str] = []
     i = 0
-    # Skip captions and one-word lines before the lead paragraph.
-    while i < len(blocks) and _is_marker_block(blocks[i]) is False and len(blocks[i].text) < 60 and not _LEAD_CLOSER.search(blocks[i].text):
-        if i + 1 < len(blocks) and _is_marker_block(blocks[i + 1]):
-            break  # a heading right before the first item: body starts here
-        i += 1
-    if i < len(blocks) and not _is_marker_block(blocks[i]):
-        lead.append(blocks[i].text)
-        i += 1
-        while i < len(blocks) and not _is_marker_block(blocks[i]):
-            text = blocks[i].text
+    intro = next((k for k, b in enumerate(blocks[:10]) if b.kind != "heading" and is_intro(b.text)), None)
+    if intro is not None and not any(_is_marker_block(b) and b.kind == "heading" for b in blocks[:intro]):
+        lead.append(_LEAD_MARKER.sub("", blocks[intro].text))
+        i = intro + 1
+    else:
+        # Skip captions and one-word lines before the lead paragraph.
+        while i < len(blocks) and not _is_marker_block(blocks[i]) and len(blocks[i].text) < 60 and not _LEAD_CLOSER.search(blocks[i].text):
+            if i + 1 < len(blocks) and _is_marker_block(blocks[i + 1]):
+                break  # a heading right before the first item: body starts here
+            i += 1
+        if i < len(blocks) and not _is_marker_block(blocks[i]):
+            lead.append(blocks[i].text)
+            i += 1
+    if lead:
+        while i < len(blocks):
+            text = _LEAD_MARKER.sub("", blocks[i].text) if _LEAD_CLOSER.search(blocks[i].text) else blocks[i].text
+            if _is_marker_block(blocks[i]) and not (_LEAD_CLOSER.search(blocks[i].text) and len(text) < 200):
+                break
             closes_lead = bool(_LEAD_CLOSER.search(lead[-1]))
             if _ATTENDEE_LEAD.match(text) or (_LEAD_CLOSER.search(text) and len(text) < 300):
                 lead.append(text)
@@ -169,13 +248,11 @@ def _split_lead(blocks: list[Block]) -> tuple[list[str], list[Block]]:
                 continue
             if not closes_lead and i + 1 < len(blocks) and _LEAD_CLOSER.search(text) is None and any(
                 _LEAD_CLOSER.search(b.text) for b in blocks[i : i + 2]
-            ):
+            ) and not _is_marker_block(blocks[i]):
                 lead.append(text)
                 i += 1
                 continue
             break
-    else:
-        i = i if i < len(blocks) else len(blocks)
     return lead, blocks[i:]
 
 
@@ -200,7 +277,7 @@ class _Classified:
 
 
 def _classify(b: Block, roman_sections: bool) -> _Classified:
-    t = b.text.strip()
+    t = _REPEATED_NUMBER.sub(lambda m: f"{m.group(1)}. ", b.text.strip())
     if b.kind in {"heading", "title"} or (b.emphasis and is_heading_text(t)):
         m = _NUMBERED.match(t) or _ROMAN.match(t)
         if m:
@@ -270,6 +347,9 @@ def _sections(body: list[Block]) -> list[RawSection]:
         if c.kind == "section":
             sections.append(RawSection(c.number, c.text or None))
             item = None
+        elif c.kind == "item" and item is not None and _is_deeper(c, item, sections):
+            if c.text:
+                item.paragraphs.append(f"{c.label}. {c.text}")
         elif c.kind == "item":
             sec = current_section()
             if c.heading_like and c.label is not None:
@@ -281,7 +361,8 @@ def _sections(body: list[Block]) -> list[RawSection]:
             sec = current_section()
             # Paragraphs under a sub-heading ("(1) Security"), deeper markers ("(a)") and further
             # paragraphs of a list item stay in that item.
-            if item is not None and (item.heading is not None or c.kind in {"sub", "cont"}):
+            # A marker alone on its line ("(1)" then the text below) takes the next paragraph too.
+            if item is not None and (item.heading is not None or c.kind in {"sub", "cont"} or not item.paragraphs):
                 item.paragraphs.append(c.text)
             else:
                 item = RawItem(None, None, [c.text])
@@ -290,3 +371,10 @@ def _sections(body: list[Block]) -> list[RawSection]:
         sec.items = [it for it in sec.items if it.paragraphs or it.heading]
     return [s for s in sections if s.items or s.title]
 
+
+def _is_deeper(c: _Classified, item: RawItem, sections: list[RawSection]) -> bool:
+    """A "1." paragraph under "(1) Opening remarks" in a section numbered "1": a third level."""
+    return (
+        c.label is not None and c.label.isdigit() and item.label is not None and item.label.startswith("(")
+        and item.heading is not None and bool(sections) and (sections[-1].number or "").isdigit()
+    )
