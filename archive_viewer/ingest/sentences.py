@@ -21,6 +21,7 @@ _SENTENCE_OPENERS = {
     "Her", "Their", "There", "Following", "After", "Turning", "Concerning",
 }
 _NEXT_WORD = re.compile(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
+_MARKER_ONLY = re.compile(r"^[(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)\]]$")
 _LAST_WORD = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
 
 
@@ -44,6 +45,9 @@ def split_sentences(text: str) -> list[str]:
                     continue
         end = match.end(2)
         piece = text[start:end].strip()
+        if _MARKER_ONLY.match(piece):
+            continue  # "1. Minister Kim said ...": a list marker, not a sentence
+
         if piece:
             out.append(piece)
         start = match.end()

@@ -72,6 +72,10 @@ class SpeakerIndex:
     def office_holder(self, office: str) -> Person | None:
         office = office.lower()
         holders = [p for title, p in self.offices if re.search(rf"\b{re.escape(office)}\b", title)]
+        if not holders and " " in office:
+            # "the Foreign Secretary" for a "Secretary of State for Foreign ... Affairs"
+            head = office.split()[-1]
+            holders = [p for title, p in self.offices if re.search(rf"\b{re.escape(head)}\b", title)]
         principals = [p for p in holders if p.role == "principal"]
         return (principals or holders or [None])[0]
 
@@ -86,14 +90,15 @@ def _alias_keys(p: Person) -> set[str]:
     return keys
 
 
-_NAME_REF = re.compile(
-    r"^(?:(?:the\s+)?(?:(?:[A-Z][\w'’.\-]*|of|for|and|the)\s+){0,6}?)"
+# "Minister Kim", "Deputy Prime Minister Minh", "FM Kishida", "Mr. Kim": an office or honorific
+# (perhaps after other office words), then the name the document uses for the person.
+_NAME_HEAD = re.compile(
     r"(?:Minister|President|Secretary|Premier|Chancellor|Councilor|Councillor|Ambassador|Mr\.|Ms\.|"
     r"Mrs\.|Dr\.|Madam|FM|PM|Director-General|Governor|King|Queen|Prince|Chairman|Chair|Speaker|"
     r"Leader|Senator|Vice-Minister|Envoy|Representative|Commissioner|Sultan|Emir|Sheikh|"
-    r"Secretary-General|Deputy|General|Mayor)\s+"
-    r"([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’\-]*)"
+    r"Secretary-General|General|Mayor)\s+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’\-]*)"
 )
+_OFFICE_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:[A-Z][\w'’.\-]*|of|for|and|the)\s+){0,6}$")
 _OFFICE_REF = re.compile(
     r"^the\s+((?:(?:Deputy|Vice|Prime|Foreign|Chief|Senior|Parliamentary|State|Defense|Defence)\s+)*"
     r"(?:Minister|President|Secretary(?:\s+of\s+State)?|Premier|Chancellor|Councilor|Ambassador|"
@@ -228,8 +233,9 @@ class Attributor:
 
     def _named(self, text: str) -> tuple[Person, int] | None:
         """The participant named at the start of ``text`` and where the reference ends."""
-        m = _NAME_REF.match(text)
-        if m:
+        for m in _NAME_HEAD.finditer(text[:100]):
+            if not _OFFICE_PREFIX.match(text[: m.start()]):
+                break
             person = self.index.aliases.get(m.group(1).lower().rstrip("."))
             if person is not None:
                 return person, m.end()

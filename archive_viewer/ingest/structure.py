@@ -12,7 +12,7 @@ from .html_blocks import Block
 TRAILER_RE = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:[\[(]?\s*\*?\s*)?(?:Back\s+to\b.*|Suggest\s+to\s+a\s+friend.*|Print\s+this\s+page|Page\s*Top|To\s+the\s+top|Return\s+to\b.*|\(?END\)?|"
     r"Related\s+Links?\b.*|\*?\s*The\s+foregoing\s+is\s+a\s+provisional\s+translation.*|"
-    r"\[?Provisional\s+translation\]?|Japanese|Print|Share|Tweet|Archives?|PDF\b.*|"
+    r"\[?Provisional\s+translation\]?|Japanese|Print|Share|Tweet|Archives?|PDF\b.*|Page|"
     r"Press\s+Releases?|Top\s+of\s+page)\s*[\])]?\s*$",
     re.I,
 )
@@ -289,6 +289,9 @@ def _classify(b: Block, roman_sections: bool) -> _Classified:
         return _Classified("section", number=b.label if b.kind == "li" else None, text=t)
     if b.kind in {"li", "bullet"} and b.continues:
         return _Classified("cont", text=t)
+    m = re.match(r"^\s*(?:(\d{1,2})[.)]|[(（](\d{1,2})[)）])\s*$", t)
+    if m:  # a marker alone on its line; the text follows
+        return _Classified("item", label=m.group(1) or f"({m.group(2)})", text="")
     m = _DOUBLED.match(t)
     if m:
         label = re.sub(r"\s|（|）", lambda x: {"（": "(", "）": ")"}.get(x.group(), ""), m.group(1))
