@@ -227,7 +227,7 @@ def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> t
     if not has_head or last_word < i:
         return i + 1, None
     end = last_word + 1
-    return end, " ".join(t[0] for t in tokens[i:end])
+    return end, " ".join(t[0] for t in tokens[i:end]).replace(" ,", ",")
 
 
 def _bare_name_here(words: list[str], i: int, gaz: Gazetteer) -> bool:

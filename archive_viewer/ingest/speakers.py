@@ -99,12 +99,12 @@ _NAME_HEAD = re.compile(
     r"Secretary-General|General|Mayor)\s+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’\-]*)"
 )
 _OFFICE_PREFIX = re.compile(r"^(?:the\s+)?(?:(?:[A-Z][\w'’.\-]*|of|for|and|the)\s+){0,6}$")
+# "The Chancellor", "the Prime Minister", "the Japanese Foreign Minister", "The Foreign Secretary".
 _OFFICE_REF = re.compile(
-    r"^the\s+((?:(?:Deputy|Vice|Prime|Foreign|Chief|Senior|Parliamentary|State|Defense|Defence)\s+)*"
-    r"(?:Minister|President|Secretary(?:\s+of\s+State)?|Premier|Chancellor|Councilor|Ambassador|"
+    r"^[Tt]he\s+((?:[A-Z][\w.'’\-]*\s+){0,4}?)"
+    r"(Minister|President|Secretary(?:\s+of\s+State)?|Premier|Chancellor|Councilor|Ambassador|"
     r"Director-General|Governor|King|Queen|Prince|Chairman|Speaker|Vice-Minister|Secretary-General|"
-    r"Emir|Sultan))\b(?!['’]s)",
-    re.I,
+    r"Emir|Sultan)\b(?!['’]s)"
 )
 
 
@@ -165,7 +165,9 @@ class Attributor:
         return out
 
     def speaker_of(self, sentence: str) -> str | None:
-        body = re.sub(r"^[\"'“‘(\[]+", "", sentence.strip())
+        # A deeper list marker ("1.", "(a)") at the start is not part of the sentence.
+        body = re.sub(r"^(?:[(\[]?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)\]])\s+", "", sentence.strip())
+        body = re.sub(r"^[\"'“‘(\[]+", "", body)
         # "State Councilor (and Foreign Minister) Wang said": asides do not hide the subject.
         body = re.sub(r"\s*\([^()]*\)", "", body)
         post = _POSTPOSED.search(body)
@@ -246,7 +248,17 @@ class Attributor:
                     return person, len(key)
         m = _OFFICE_REF.match(text)
         if m:
-            person = self.index.office_holder(m.group(1))
+            # "the Australian Foreign Minister", "the Foreign Minister of Australia": the side decides.
+            words = m.group(1).split()
+            country = self.gaz.demonym_forms.get(words[0]) if words else None
+            office = " ".join([*words[1:], m.group(2)] if country else [*words, m.group(2)])
+            of = re.match(r"\s+of\s+(?:the\s+)?([A-Z][\w.'’\- ]+?)(?=\s+[a-z]|[,.]|$)", text[m.end():])
+            if of and not country:
+                country = self.gaz.country(of.group(1))
+            if country:
+                person = self.index.sides.get(country)
+                return (person, m.end() + (of.end() if of else 0)) if person else None
+            person = self.index.office_holder(office)
             if person is not None:
                 return person, m.end()
         return None
