@@ -220,7 +220,7 @@ def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> t
             j += 1
         elif w in {"of", "for", "and", "to", "the"} or w == "-":
             j += 1
-        elif w == "," and nxt in TITLE_WORDS and nxt not in TITLE_HEADS:
+        elif w == "," and has_head and nxt in TITLE_WORDS and nxt not in TITLE_HEADS:
             j += 1  # "Minister of Economy, Trade and Industry"
         else:
             break
