@@ -132,6 +132,19 @@ def test_people_are_matched_across_documents(archive: Archive) -> None:
     assert spoken == 3
 
 
+def test_a_family_name_alone_is_the_person_of_that_country(archive: Archive) -> None:
+    store(archive, make_meeting(DOC_A), "a.txt", "a")
+    other = make_meeting(DOC_B)
+    other.principals[0].name = "Gemba"  # "Minister for Foreign Affairs Gemba", no given name
+    for statement in other.statements():
+        if statement.speaker == "Koichiro Gemba":
+            statement.speaker = "Gemba"
+    store(archive, other, "b.txt", "b")
+    rows = archive.connection().execute(
+        "SELECT name, aliases FROM people WHERE name_key IN ('gemba', 'gemba koichiro')").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "Koichiro Gemba" and "Gemba" in json.loads(rows[0][1])
+
+
 def test_same_name_of_another_country_is_another_person(archive: Archive) -> None:
     store(archive, make_meeting(DOC_A), "a.txt", "a")
     other = make_meeting(DOC_B)

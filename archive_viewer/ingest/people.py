@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer
@@ -35,11 +34,11 @@ TITLE_WORDS = TITLE_HEADS | {
     "Union", "Nations", "Reconstruction", "Revitalization", "Digital", "Legislative", "Supreme",
     "Court", "Permanent", "Mission", "Embassy", "Consulate", "Navy", "Army", "Air", "Force",
     "Forces", "Staff", "Joint", "Chiefs", "Intelligence", "Agency", "Service", "Oceania",
-    "Northeast", "Affairs", "Department", "Division", "Crown", "Grand", "Duke", "Duchess",
+    "Division", "Crown", "Grand", "Duke", "Duchess",
     "Excellency", "Highness", "Majesty", "Royal", "Imperial", "Acting", "Former", "Incoming",
     "Designate", "Managing", "Board", "Bank", "Fund", "Organization", "Organisation", "Secretariat",
     "Region", "Regional", "Province", "Provincial", "Prefecture", "Prefectural", "City",
-    "Metropolitan", "Administration", "Treasury", "Commerce", "Overseas", "Gender", "Equality",
+    "Metropolitan", "Administration", "Treasury", "Overseas", "Gender", "Equality",
     "Disaster", "Management", "Consumer", "Food", "Safety", "Okinawa", "Northern", "Territories",
     "Women", "Youth", "Children", "Family", "Small", "Business", "Industries", "Trade,", "Europe",
     "Asia", "Pacific", "Africa", "America", "Americas", "Latin", "Caribbean", "Arab", "Gulf",
@@ -47,9 +46,9 @@ TITLE_WORDS = TITLE_HEADS | {
     "Plenipotentiary", "Attorney", "Solicitor", "Auditor", "Comptroller", "Lord", "Privy", "Seal",
     "Treasurer", "Vice-Chairman", "Undersecretary", "Under-Secretary", "Research", "Information",
     "Press", "Public", "Diplomacy", "Protocol", "Consular", "Legal", "Cultural", "Human", "Rights",
-    "Counter-Terrorism", "Cyber", "Maritime", "Ocean", "Space", "Trade,", "Sustainable", "Climate",
-    "Indo-Pacific", "Secretary-General's", "Parliament", "Parliamentary", "Senate", "Diet",
-    "Liberal", "Democrats", "Vice-Chair", "Executive", "Deputy-Director", "Chargé", "d'Affaires",
+    "Counter-Terrorism", "Cyber", "Maritime", "Ocean", "Space", "Sustainable", "Climate",
+    "Indo-Pacific", "Secretary-General's", "Parliament", "Senate", "Diet",
+    "Liberal", "Democrats", "Vice-Chair", "Deputy-Director", "Chargé", "d'Affaires",
 }
 FUNCTION_WORDS = {
     "The", "A", "An", "On", "In", "At", "As", "It", "This", "That", "These", "Those", "He", "She",
@@ -57,7 +56,7 @@ FUNCTION_WORDS = {
     "From", "To", "For", "Of", "And", "But", "Or", "When", "While", "Following", "Regarding",
     "Japan-", "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "Present", "Joining", "Attending", "Also", "Among", "Others",
+    "Friday", "Saturday", "Sunday", "Present", "Joining", "Attending", "Among", "Others",
 }
 HONORIFICS = re.compile(
     r"(?:(?:His|Her)\s+(?:Excellency|Majesty|Royal\s+Highness|Highness)|H\.\s?E\.|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|"
@@ -350,10 +349,3 @@ def _gender(honorific: str) -> str | None:
     if re.search(r"\b(?:Mr|Sir|His)\b", honorific):
         return "m"
     return None
-
-
-def name_key(name: str) -> str:
-    """A spelling-insensitive key: case, diacritics and word order aside."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(sorted(re.findall(r"[a-z0-9]+", text)))

@@ -51,7 +51,7 @@ class SpeakerIndex:
     sides: dict[str, Person] = field(default_factory=dict)  # country -> its principal
 
     @classmethod
-    def build(cls, people: list[Person]) -> "SpeakerIndex":
+    def build(cls, people: list[Person]) -> SpeakerIndex:
         index = cls(people)
         counts: dict[str, int] = {}
         for p in people:

@@ -25,7 +25,7 @@ class Thesaurus:
     _patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list, repr=False)
 
     @classmethod
-    def from_toml(cls, text: str) -> "Thesaurus":
+    def from_toml(cls, text: str) -> Thesaurus:
         data = tomllib.loads(text)
         issues: dict[str, Issue] = {}
         for entry in data.get("issue", []):

@@ -39,6 +39,15 @@ def find_or_create_person(conn: sqlite3.Connection, name: str, country: str | No
             "SELECT id, name, aliases FROM people WHERE name_key = ? LIMIT 2", (key,)
         ).fetchall()
         row = rows[0] if len(rows) == 1 else None
+    if row is None and " " not in key and country is not None:
+        # A family name alone ("Gemba", as in "Minister for Foreign Affairs Gemba") is the one
+        # person of that country whose full name holds it, if there is exactly one.
+        rows = conn.execute(
+            "SELECT id, name, aliases FROM people WHERE country = ? AND "
+            "(' ' || name_key || ' ') LIKE ? ESCAPE '\\' LIMIT 2",
+            (country, "% " + _like_escape(key) + " %"),
+        ).fetchall()
+        row = rows[0] if len(rows) == 1 else None
     if row is None:
         new_aliases = _merge_aliases([], name, [name, *aliases])
         cursor = conn.execute(
@@ -55,6 +64,10 @@ def find_or_create_person(conn: sqlite3.Connection, name: str, country: str | No
             (json.dumps(merged, ensure_ascii=False), person_id),
         )
     return int(person_id)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _merge_aliases(existing: list[str], canonical: str, forms: list[str]) -> list[str]:
