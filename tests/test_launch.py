@@ -16,11 +16,8 @@ REFERENCE_NAME = "000_19a025d9c24d22f3.txt"
 TIMEOUT = 180
 
 
-def _reference_document() -> Path | None:
-    for folder in (paths.SAMPLES_DIR, paths.PROJECT_ROOT.parent / "shared" / "corpus"):
-        if (folder / REFERENCE_NAME).is_file():
-            return folder / REFERENCE_NAME
-    return None
+def _reference_document() -> Path:
+    return paths.SAMPLES_DIR / REFERENCE_NAME
 
 
 def _headless_env(tmp_path: Path) -> dict[str, str]:
@@ -92,8 +89,8 @@ def _hand_made_meeting(data: bytes, name: str):  # a Parser for Archive.open: no
 
 @pytest.fixture
 def archive_of(tmp_path: Path):
-    """Builds an archive with the store (skipping while it is not importable); returns its path."""
-    store = pytest.importorskip("archive_viewer.store", reason="the archive store is not importable yet")
+    """Builds an archive with the store; returns its path."""
+    from archive_viewer import store
 
     def build(document: Path, parser=None) -> Path:
         path = tmp_path / "archive.sqlite"
@@ -151,11 +148,7 @@ def test_window_shows_the_tree_and_a_sections_statements(qtbot, archive_of, tmp_
 
 
 def test_window_on_the_reference_document(qtbot, archive_of) -> None:
-    pytest.importorskip("archive_viewer.ingest.parser", reason="the parser is not importable yet")
-    reference = _reference_document()
-    if reference is None:
-        pytest.skip(f"{REFERENCE_NAME} is neither in resources/samples nor in ../shared/corpus")
-    window = _open_window(qtbot, archive_of(reference))
+    window = _open_window(qtbot, archive_of(_reference_document()))
 
     assert _find_row(window.model, "Japan-ROK Foreign Ministers' Meeting") is not None
     section = _find_row(window.model, "North Korean Issues")
@@ -175,7 +168,7 @@ def test_window_on_a_file_that_is_no_archive(qtbot, tmp_path: Path) -> None:
 
 
 def test_window_on_an_empty_archive_says_how_to_import(qtbot, tmp_path: Path) -> None:
-    store = pytest.importorskip("archive_viewer.store", reason="the archive store is not importable yet")
+    from archive_viewer import store
     path = tmp_path / "empty.sqlite"
     store.Archive.open(path, create=True).close()
     window = _open_window(qtbot, path)
