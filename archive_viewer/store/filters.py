@@ -1,0 +1,106 @@
+"""What the user filters by, as plain data, and the safe full-text query built from a search box.
+
+A Filter is immutable and hashable, so views can compare the filter a result was computed for
+with the current one and drop stale results. No SQL here: filter_sql.py turns a Filter into
+parameterised SQL in one place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+MEETING_KINDS = {
+    "foreign_ministers_meeting": "Foreign ministers' meeting",
+    "summit_meeting": "Summit meeting",
+    "telephone_talk": "Telephone talk",
+    "trilateral_meeting": "Trilateral meeting",
+    "other": "Other",
+}
+
+
+class SearchHint(ValueError):
+    """The search text cannot be searched as typed; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Several values of one facet combine with OR, different facets with AND."""
+
+    text: str = ""  # the search box, as typed
+    issues: frozenset[int] = field(default_factory=frozenset)  # issue ids; narrower issues included
+    people: frozenset[int] = field(default_factory=frozenset)  # person ids (speakers)
+    countries: frozenset[str] = field(default_factory=frozenset)
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    date_from: date | None = None  # meetings held on or after
+    date_to: date | None = None  # meetings held on or before
+
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+    @property
+    def has_statement_terms(self) -> bool:
+        """Whether the filter narrows statements (not just meetings)."""
+        return bool(self.text.strip() or self.issues or self.people)
+
+    def without(self, facet: str, value: object | None = None) -> Filter:
+        """This filter with one value (or the whole facet) removed: the chip's close button."""
+        current = getattr(self, facet)
+        if isinstance(current, frozenset) and value is not None:
+            return replace(self, **{facet: current - {value}})
+        empty: object = frozenset() if isinstance(current, frozenset) else ("" if facet == "text" else None)
+        return replace(self, **{facet: empty})
+
+    def toggled(self, facet: str, value: object) -> Filter:
+        current: frozenset = getattr(self, facet)
+        return replace(self, **{facet: current - {value} if value in current else current | {value}})
+
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression for what a user typed, or None when there is nothing to search.
+
+    Understood: words (all must occur), "exact phrases", word* (prefix), OR between two terms,
+    -word (exclude). Everything else is literal text: FTS5 operators, column filters, brackets
+    and stray quotes never reach FTS5 as syntax. Raises SearchHint for a query that can only
+    exclude ("-japan" alone).
+    """
+    include: list[str] = []
+    exclude: list[str] = []
+    pending_or = False
+    for m in _TOKEN.finditer(text):
+        phrase, word = m.group(1), m.group(2)
+        if word == "OR" and include:
+            pending_or = True
+            continue
+        negate = False
+        prefix = False
+        if phrase is None:
+            if word.startswith("-") and len(word) > 1:
+                negate, word = True, word[1:]
+            if word.endswith("*"):
+                prefix, word = True, word.rstrip("*")
+            words = _WORD.findall(word)
+        else:
+            words = _WORD.findall(phrase)
+        if not words:
+            continue  # punctuation only: "*", "(", "-"
+        term = '"' + " ".join(words).replace('"', '""') + '"' + ("*" if prefix else "")
+        if negate:
+            exclude.append(term)
+        elif pending_or:
+            include[-1] = f"({include[-1]} OR {term})"
+            pending_or = False
+        else:
+            include.append(term)
+    if not include:
+        if exclude:
+            raise SearchHint("Add a word to search for: a search cannot consist of excluded words only.")
+        return None
+    query = " AND ".join(include)
+    for term in exclude:
+        query = f"({query}) NOT {term}"
+    return query
