@@ -127,3 +127,22 @@ def test_html_headings_lists_and_strong_paragraphs() -> None:
     assert [st.text for st in first.statements] == [
         "Minister Yamada said relations mattered. He added that trade was growing."
     ]
+
+
+def test_old_table_layout_with_bold_list_headings() -> None:
+    html = """<html><body><table width="100%"><tr><td class="nav"><a href="/">Home</a> | <a href="/p">Policy</a></td></tr>
+    <tr><td><h1>Japan-Viet Nam Summit Meeting</h1><p>(March 3, 2014)</p>
+    <p>On March 2, Mr. Ichiro Mori, Prime Minister of Japan, held a summit meeting with H.E. Mr. Nguyen Van An,
+    Prime Minister of the Socialist Republic of Viet Nam, in Hanoi. The overview is as follows.</p>
+    <ol><li><strong>Bilateral Relations</strong><ul><li>(1) Prime Minister Mori welcomed the visit.</li>
+    <li>(2) Prime Minister An thanked Japan for its support.</li></ul></li>
+    <li><strong>Regional Affairs</strong><p>The two leaders discussed the South China Sea.</p></li></ol>
+    <p>&nbsp;</p><p><a href="#top">Page Top</a></p></td></tr></table></body></html>"""
+    meeting = parse_text(html, html=True)
+    assert (meeting.title, meeting.location) == ("Japan-Viet Nam Summit Meeting", "Hanoi, Viet Nam")
+    assert [p.name for p in meeting.principals] == ["Ichiro Mori", "Nguyen Van An"]
+    assert [(s.number, s.title, [(i.label, [st.speaker for st in i.statements]) for i in s.items])
+            for s in meeting.sections] == [
+        ("1", "Bilateral Relations", [("(1)", ["Ichiro Mori"]), ("(2)", ["Nguyen Van An"])]),
+        ("2", "Regional Affairs", [(None, [JOINT])]),
+    ]

@@ -256,6 +256,9 @@ def _name_span(words: list[str], j: int, gaz: Gazetteer) -> int:
         if k > j and w.rstrip(".") in gaz.cities and not gaz.country(w.rstrip(".")) and w[:1].isupper():
             k += 1  # "William Hague": a surname that is also a place
             continue
+        if k > j and w in FUNCTION_WORDS and k + 1 < len(words) and words[k + 1] in {",", "(", ";", ")"}:
+            k += 1  # "Nguyen Van An, Prime Minister": a name word that is also an English word
+            break
         if is_name_token(w, gaz):
             k += 1
             if w.endswith(".") and len(w.rstrip(".")) > 1:
