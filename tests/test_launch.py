@@ -1,4 +1,4 @@
-"""Starting the app: the no-display message, and the first window on a real archive."""
+"""Starting the app: the no-display message, and the main window on a real archive."""
 from __future__ import annotations
 
 import os
@@ -103,19 +103,23 @@ def archive_of(tmp_path: Path):
 
 
 def _open_window(qtbot, db_path: Path):
-    from archive_viewer.ui.app import ArchiveWindow
+    from archive_viewer.ui.main_window import MainWindow
 
-    window = ArchiveWindow(db_path)
+    window = MainWindow(db_path)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=10_000)
     return window
 
 
 def _find_row(model, text_part: str, parent=None):
+    """Depth-first through the tree, loading children as a user's expanding would."""
     from PySide6.QtCore import QModelIndex
 
     parent = parent or QModelIndex()
+    while model.canFetchMore(parent):
+        model.fetchMore(parent)
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
         if text_part in (index.data() or ""):
@@ -124,6 +128,12 @@ def _find_row(model, text_part: str, parent=None):
         if found is not None:
             return found
     return None
+
+
+def _show(qtbot, window, index) -> str:
+    with qtbot.waitSignal(window.detail.loaded, timeout=10_000):
+        window.tree.setCurrentIndex(index)
+    return window.detail.plain_text()
 
 
 def test_window_shows_the_tree_and_a_sections_statements(qtbot, archive_of, tmp_path: Path) -> None:
@@ -136,15 +146,14 @@ def test_window_shows_the_tree_and_a_sections_statements(qtbot, archive_of, tmp_
     assert meeting is not None and meeting.parent().data() == "2012"
     assert meeting.data().startswith("2012-04-07")
     section = _find_row(window.model, "2. Japan-ROK Relations")
-    assert section is not None and section.siblingAtColumn(1).data() == "1"
+    assert section is not None and section.siblingAtColumn(3).data() == "1"
 
-    window.tree.setCurrentIndex(_find_row(window.model, "1. North Korean Issues"))
-    shown = window.detail.toHtml()
-    assert "Kim Sung-hwan" in window.detail.toPlainText()
-    assert "font-weight:700" in shown or "font-weight:600" in shown  # the speaker is bold
-    assert "Both sides" in window.detail.toPlainText()
-    assert "Gemba expressed hope for cooperation" not in window.detail.toPlainText()
-    assert window.statusBar().currentMessage().startswith("1 meeting, 3 statements — ")
+    text = _show(qtbot, window, _find_row(window.model, "1. North Korean Issues"))
+    body = text.split("1. North Korean Issues", 1)[1]
+    assert body.index("Kim Sung-hwan") < body.index("Joint")
+    assert "font-weight:600" in window.detail.browser.toHtml()  # the speaker stands out
+    assert "Gemba expressed hope for cooperation" not in body
+    assert window.status_totals.text().startswith("1 meeting · 2 sections · 3 statements — ")
 
 
 def test_window_on_the_reference_document(qtbot, archive_of) -> None:
@@ -153,16 +162,15 @@ def test_window_on_the_reference_document(qtbot, archive_of) -> None:
     assert _find_row(window.model, "Japan-ROK Foreign Ministers' Meeting") is not None
     section = _find_row(window.model, "North Korean Issues")
     assert section is not None
-    window.tree.setCurrentIndex(section)
-    text = window.detail.toPlainText()
-    assert "Kim Sung-hwan" in text or "Koichiro Gemba" in text
+    body = _show(qtbot, window, section).split("1. North Korean Issues", 1)[1]
+    assert body.index("Kim Sung-hwan") < body.index("Koichiro Gemba") < body.index("Joint")
 
 
 def test_window_on_a_file_that_is_no_archive(qtbot, tmp_path: Path) -> None:
     not_archive = tmp_path / "notes.sqlite"
     not_archive.write_text("just text")
     window = _open_window(qtbot, not_archive)
-    assert "could not be read" in window.detail.toPlainText()
+    assert "could not be opened" in window.detail.plain_text()
     assert window.model.rowCount() == 0
     assert not_archive.read_text() == "just text"
 
@@ -172,5 +180,19 @@ def test_window_on_an_empty_archive_says_how_to_import(qtbot, tmp_path: Path) ->
     path = tmp_path / "empty.sqlite"
     store.Archive.open(path, create=True).close()
     window = _open_window(qtbot, path)
-    assert "no meetings yet" in window.detail.toPlainText()
-    assert window.statusBar().currentMessage().startswith("0 meetings, 0 statements — ")
+    assert "no meetings yet" in window.detail.plain_text()
+    assert window.status_totals.text().startswith("0 meetings · 0 sections · 0 statements — ")
+
+
+def test_the_app_starts_shows_its_window_and_saves_a_screenshot(archive_of, tmp_path: Path) -> None:
+    """The whole start: `archive-viewer --db`, the window on screen, a picture, a clean exit."""
+    db = archive_of(_reference_document())
+    shot = tmp_path / "shot.png"
+    env = _headless_env(tmp_path)
+    env.update(QT_QPA_PLATFORM="offscreen", ARCHIVE_VIEWER_SCREENSHOT=str(shot),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    result = subprocess.run([sys.executable, "-m", "archive_viewer", "--db", str(db)], env=env,
+                            capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert shot.stat().st_size > 10_000

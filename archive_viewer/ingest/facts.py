@@ -7,6 +7,7 @@ from datetime import date
 from .dates import YEAR_RE, first_date
 from .gazetteer import Gazetteer
 from .model import MeetingKind, Person
+from .sentences import split_sentences
 
 _TELEPHONE = re.compile(r"\b(?:telephone|phone|video\s*(?:conference|call|meeting)|videoconference|online\s+meeting)\b", re.I)
 _TRILATERAL = re.compile(r"\b(?:trilateral|three-way|tripartite)\b", re.I)
@@ -85,6 +86,7 @@ def location(lead_main: str, gaz: Gazetteer, kind: MeetingKind) -> str | None:
     return None
 
 
+_INTRO_VERB = re.compile(r"\b(?:held|holds|met|meets|hosted|had|paid|received|visited|took\s+part|participated)\b")
 # Cues before the event a meeting was held around, strongest first.
 _OCCASION_CUES = [
     re.compile(r"\bon\s+the\s+(?:sidelines|margins?|fringes?)\s+of\s+(?:the\s+)?", re.I),
@@ -100,10 +102,16 @@ _OCCASION_END = re.compile(
 
 
 def occasion(lead_main: str) -> str | None:
-    """The event the meeting was held around, as worded in the document."""
+    """The event the meeting was held around, as worded in the document.
+
+    Only the sentence that introduces the meeting counts: a later "following their talks on
+    the occasion of ..." is about another meeting.
+    """
+    sentences = split_sentences(lead_main)
+    intro = next((s for s in sentences if _INTRO_VERB.search(s)), sentences[0] if sentences else "")
     for cue in _OCCASION_CUES:
-        for m in cue.finditer(lead_main):
-            rest = lead_main[m.end():]
+        for m in cue.finditer(intro):
+            rest = intro[m.end():]
             end = _OCCASION_END.search(rest)
             text = rest[: end.start() if end else len(rest)].strip()
             if len(text) >= 3 and (text[:1].isupper() or text[:1].isdigit()):

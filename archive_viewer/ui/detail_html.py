@@ -1,0 +1,515 @@
+"""The detail pane's HTML: a meeting's header and its statements, by speaker or in document order.
+
+No Qt here, so that rendering is tested with plain dataclasses. The one rule: every string that
+comes from a document goes through :func:`esc` (or :func:`highlighted`, which escapes too), so
+a statement holding ``<script>`` or ``<img src=http://…>`` is shown as those characters and
+nothing in a document can add markup, links or resources. The only links are the ones written
+here: internal anchors, and a document's source when it is an http(s) URL.
+
+The HTML keeps to what Qt's rich-text engine supports (tables for coloured bars, inline styles).
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from archive_viewer.citation import source_label
+from archive_viewer.store.filters import MEETING_KINDS
+
+JOINT_LABEL = "Joint"
+NO_SPEAKER_LABEL = "No speaker"
+
+
+# -- what is rendered ------------------------------------------------------------------------
+# Protocols naming the fields of store.queries' dataclasses that are used here.
+
+class ParticipantLike(Protocol):
+    person_id: int
+    name: str
+    title: str | None
+    country: str | None
+    role: str
+
+
+class MeetingLike(Protocol):
+    id: int
+    title: str
+    kind: str
+    held_on: str | None
+    published_on: str | None
+    location: str | None
+    occasion: str | None
+    summary: str
+    countries: list[str]
+    participants: list[ParticipantLike]
+    source_path: str
+    file_name: str
+
+
+class SectionLike(Protocol):
+    id: int
+    number: str | None
+    title: str | None
+
+
+class ItemLike(Protocol):
+    id: int
+    section_id: int
+    label: str | None
+    heading: str | None
+
+
+class StatementLike(Protocol):
+    id: int
+    section_id: int
+    section_number: str | None
+    section_title: str | None
+    item_id: int
+    item_label: str | None
+    item_heading: str | None
+    speaker_id: int | None
+    speaker_name: str | None
+    speaker_country: str | None
+    is_joint: bool
+    text: str
+    issues: tuple[str, ...]
+    matches: bool
+
+
+class MeetingRowLike(Protocol):
+    title: str
+    held_on: str | None
+    location: str | None
+    statements: int
+
+
+@dataclass(frozen=True)
+class DetailContent:
+    """Everything one node's view shows, loaded in one go by the detail pane's task."""
+
+    kind: str  # 'meeting' | 'section' | 'item'
+    meeting: MeetingLike
+    statements: Sequence[StatementLike]
+    section: SectionLike | None = None
+    item: ItemLike | None = None
+    terms: Sequence[str] = ()  # search words and phrases to highlight
+    filtered: bool = False  # the filter has statement terms: mark the statements that match
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The palette the HTML is written for (hex colours), taken from the widget's QPalette."""
+
+    dark: bool = False
+    text: str = "#1b1b1b"
+    muted: str = "#5f6368"
+    base: str = "#ffffff"
+    rule: str = "#d0d4d9"
+    mark_bg: str = "#ffe36e"  # search term highlight
+    mark_fg: str = "#1b1b1b"
+    match_bg: str = "#eef5ff"  # a statement that matches the filter
+    tag_bg: str = "#e8eaed"
+    tag_fg: str = "#3c4043"
+    link: str = "#1a5fb4"
+
+    @classmethod
+    def dark_default(cls) -> Colours:
+        return cls(dark=True, text="#e8e8e8", muted="#a0a4a8", base="#1e1f22", rule="#4a4d52",
+                   mark_bg="#8a6d00", mark_fg="#ffffff", match_bg="#1f3047", tag_bg="#3a3d42",
+                   tag_fg="#d6d8db", link="#8ab4f8")
+
+
+# Speaker colours: (on a light background, on a dark background), each pair the same hue,
+# contrast >= 4.5:1 against white resp. #1e1f22.
+SPEAKER_COLOURS: tuple[tuple[str, str], ...] = (
+    ("#1f5fa8", "#7fb2f0"),  # blue
+    ("#a04a00", "#f0a45c"),  # orange
+    ("#2a7530", "#7fcf86"),  # green
+    ("#a8283a", "#f28b96"),  # red
+    ("#6a3d9a", "#c3a5e8"),  # purple
+    ("#006d77", "#6fd0d8"),  # teal
+    ("#7a5230", "#d9ad86"),  # brown
+    ("#9c2f78", "#eb9ad3"),  # magenta
+)
+JOINT_COLOURS = ("#4a5866", "#aab8c6")  # slate: both sides together
+NO_SPEAKER_COLOURS = ("#666a70", "#9a9ea3")
+
+
+# -- speakers ----------------------------------------------------------------------------------
+
+SpeakerKey = tuple[str, int]  # ("person", id) | ("joint", 0) | ("none", 0)
+JOINT_KEY: SpeakerKey = ("joint", 0)
+NONE_KEY: SpeakerKey = ("none", 0)
+
+
+def speaker_key(statement: StatementLike) -> SpeakerKey:
+    if statement.is_joint:
+        return JOINT_KEY
+    if statement.speaker_id is None:
+        return NONE_KEY
+    return ("person", statement.speaker_id)
+
+
+@dataclass
+class SpeakerGroup:
+    key: SpeakerKey
+    statements: list[StatementLike] = field(default_factory=list)
+
+
+def group_by_speaker(statements: Iterable[StatementLike],
+                     principals: Iterable[int]) -> list[SpeakerGroup]:
+    """Each principal who speaks (in order of first word), other speakers, Joint, No speaker."""
+    groups: dict[SpeakerKey, SpeakerGroup] = {}
+    for statement in statements:
+        key = speaker_key(statement)
+        groups.setdefault(key, SpeakerGroup(key)).statements.append(statement)
+    principal_ids = set(principals)
+
+    def rank(group: SpeakerGroup) -> int:
+        kind, person = group.key
+        if kind == "person":
+            return 0 if person in principal_ids else 1
+        return 2 if kind == "joint" else 3
+
+    return sorted(groups.values(), key=rank)  # stable: first appearance within a rank
+
+
+def speaker_colours(meeting: MeetingLike, statements: Iterable[StatementLike],
+                    dark: bool) -> dict[SpeakerKey, str]:
+    """One colour per speaker, the same in every section and either grouping of a meeting.
+
+    A person's colour comes from their id, so it also tends to stay the same across meetings;
+    two speakers of one meeting never share one while colours are left (principals choose first).
+    """
+    shade = 1 if dark else 0
+    people: list[int] = [p.person_id for p in meeting.participants if p.role == "principal"]
+    people += [p.person_id for p in meeting.participants if p.role != "principal"]
+    people += [s.speaker_id for s in statements if s.speaker_id is not None]
+    colours: dict[SpeakerKey, str] = {JOINT_KEY: JOINT_COLOURS[shade],
+                                      NONE_KEY: NO_SPEAKER_COLOURS[shade]}
+    taken: set[int] = set()
+    for person in dict.fromkeys(people):  # unique, in order
+        slot = person % len(SPEAKER_COLOURS)
+        if len(taken) < len(SPEAKER_COLOURS):
+            while slot in taken:
+                slot = (slot + 1) % len(SPEAKER_COLOURS)
+        taken.add(slot)
+        colours[("person", person)] = SPEAKER_COLOURS[slot][shade]
+    return colours
+
+
+def speaker_label(statement: StatementLike) -> str:
+    if statement.is_joint:
+        return JOINT_LABEL
+    return statement.speaker_name or NO_SPEAKER_LABEL
+
+
+# -- text ------------------------------------------------------------------------------------
+
+def esc(text: object) -> str:
+    """Document text as HTML text: markup characters escaped, nothing else touched."""
+    return html.escape(str(text), quote=True)
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def term_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex finding the search terms in text as the FTS index does (roughly).
+
+    Each term matches at the start of a word and runs to the end of that word, so "launch"
+    marks "launches" (the index stems words) and "nucl" marks "nuclear" (prefix searches);
+    a phrase's words match across any spacing or punctuation.
+    """
+    alternatives = []
+    for term in terms:
+        words = _WORD.findall(term)
+        if words:
+            alternatives.append(r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*")
+    if not alternatives:
+        return None
+    alternatives.sort(key=len, reverse=True)  # the longest phrase wins where they overlap
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def highlighted(text: str, pattern: re.Pattern[str] | None, colours: Colours) -> str:
+    """``text`` escaped, with the pattern's matches marked."""
+    if pattern is None:
+        return esc(text)
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        if match.end() == match.start():
+            continue
+        out.append(esc(text[last:match.start()]))
+        out.append(f'<span style="background-color:{colours.mark_bg}; color:{colours.mark_fg};">'
+                   f"{esc(match.group())}</span>")
+        last = match.end()
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def readable_date(iso: str | None) -> str | None:
+    """"7 April 2012" for "2012-04-07"; anything unparsable is shown as it is."""
+    if not iso:
+        return None
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def section_heading(number: str | None, title: str | None) -> str:
+    if number and title:
+        return f"{number}. {title}"
+    return title or (f"Section {number}" if number else "")
+
+
+def item_heading(label: str | None, heading: str | None) -> str:
+    return " ".join(part for part in (label, heading) if part)
+
+
+# -- the page --------------------------------------------------------------------------------
+
+def render(content: DetailContent, *, grouping: str, colours: Colours) -> str:
+    """The whole page for a meeting, section or item."""
+    meeting = content.meeting
+    pattern = term_pattern(content.terms)
+    speaker_colour = speaker_colours(meeting, content.statements, colours.dark)
+    principals = [p.person_id for p in meeting.participants if p.role == "principal"]
+    page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting)
+
+    parts = [_style(), _meeting_header(meeting, colours, speaker_colour,
+                                              with_summary=content.kind == "meeting")]
+    if content.filtered:
+        matching = sum(1 for s in content.statements if s.matches)
+        total = len(content.statements)
+        parts.append(
+            f'<p style="color:{colours.muted};">Matching the filter: {matching} of {total} '
+            f"statement{'' if total == 1 else 's'} here, "
+            f'<span style="background-color:{colours.match_bg}; color:{colours.text};">'
+            "&nbsp;shaded like this&nbsp;</span>; the others are greyed.</p>"
+        )
+
+    if content.kind == "meeting":
+        by_section: dict[int, list[StatementLike]] = {}
+        for statement in content.statements:
+            by_section.setdefault(statement.section_id, []).append(statement)
+        if not by_section:
+            parts.append(_note("This meeting's record holds no statements.", colours))
+        untitled_only = len(by_section) == 1
+        for statements in by_section.values():
+            first = statements[0]
+            heading = section_heading(first.section_number, first.section_title)
+            if heading or not untitled_only:  # a document without sections needs no heading
+                parts.append(_section_title(first.section_id, heading or "Statements"))
+            parts.append(page.statements(statements, grouping))
+    else:
+        section = content.section
+        if section is not None:
+            heading = section_heading(section.number, section.title) or "Statements"
+            parts.append(_section_title(section.id, heading))
+        if content.kind == "item" and content.item is not None:
+            label = item_heading(content.item.label, content.item.heading)
+            if label:
+                parts.append(f'<h3 style="margin-top:4px;">{esc(label)}</h3>')
+        if content.statements:
+            parts.append(page.statements(content.statements, grouping))
+        else:
+            parts.append(_note("No statements here.", colours))
+    return "\n".join(parts)
+
+
+def render_message(title: str, lines: Sequence[str], colours: Colours) -> str:
+    """A page with a heading and a few lines of explanation (the texts are escaped)."""
+    body = "".join(f'<p style="color:{colours.muted};">{esc(line)}</p>' for line in lines)
+    return f"{_style()}<h2>{esc(title)}</h2>{body}"
+
+
+def render_year(year: int | None, meetings: Sequence[MeetingRowLike], total: int,
+                colours: Colours) -> str:
+    """A year node: its meetings, newest first."""
+    title = str(year) if year is not None else "Undated meetings"
+    rows = "".join(
+        f'<tr><td style="color:{colours.muted}; padding-right:12px;">'
+        f"{esc(readable_date(m.held_on) or 'undated')}</td>"
+        f"<td>{esc(m.title)}"
+        + (f' <span style="color:{colours.muted};">· {esc(m.location)}</span>' if m.location else "")
+        + "</td></tr>"
+        for m in meetings
+    )
+    more = (f'<p style="color:{colours.muted};">… and {total - len(meetings)} more.</p>'
+            if total > len(meetings) else "")
+    count = f"{total} meeting{'' if total == 1 else 's'}"
+    return (f"{_style()}<h1>{esc(title)}</h1>"
+            f'<p style="color:{colours.muted};">{count} match the filter. '
+            "Select a meeting to read it.</p>"
+            f'<table cellspacing="0" cellpadding="3">{rows}</table>{more}')
+
+
+def _style() -> str:
+    return (
+        "<style>"
+        "h1 { font-size: x-large; margin-bottom: 2px; }"
+        "h2 { font-size: large; margin-top: 18px; margin-bottom: 4px; }"
+        "h3 { font-size: medium; margin-top: 12px; margin-bottom: 2px; }"
+        "</style>"
+    )
+
+
+def _note(text: str, colours: Colours) -> str:
+    return f'<p style="color:{colours.muted};"><i>{esc(text)}</i></p>'
+
+
+def _section_title(section_id: int, heading: str) -> str:
+    # The anchor holds the heading's text: Qt drops empty anchors, and the detail pane finds
+    # the section of a selection (for its citation) by this anchor.
+    return f'<h2><a name="section-{section_id}">{esc(heading)}</a></h2>'
+
+
+def _meeting_header(meeting: MeetingLike, colours: Colours,
+                    speaker_colour: dict[SpeakerKey, str], *, with_summary: bool) -> str:
+    muted = colours.muted
+    facts: list[str] = [MEETING_KINDS.get(meeting.kind, meeting.kind.replace("_", " ").capitalize())]
+    held = readable_date(meeting.held_on)
+    facts.append(f"held {held}" if held else "date of meeting unknown")
+    published = readable_date(meeting.published_on)
+    if published and published != held:
+        facts.append(f"published {published}")
+    if meeting.location:
+        facts.append(meeting.location)
+    lines = [f'<a name="meeting-{meeting.id}"></a><h1>{esc(meeting.title)}</h1>',
+             f'<p style="color:{muted}; margin-top:0px;">{" · ".join(esc(f) for f in facts)}</p>']
+    if meeting.occasion:
+        lines.append(f'<p style="color:{muted}; margin-top:0px;">On the sidelines of '
+                     f"{esc(meeting.occasion)}</p>")
+
+    rows: list[str] = []
+    for role, label in (("principal", "Principals"), ("attendee", "Also attending")):
+        people = [p for p in meeting.participants if p.role == role]
+        if not people:
+            continue
+        entries = []
+        for person in people:
+            colour = speaker_colour.get(("person", person.person_id), colours.text)
+            about = ", ".join(esc(part) for part in (person.title, person.country) if part)
+            name = (f'<span style="color:{colour}; font-weight:600;">{esc(person.name)}</span>'
+                    if role == "principal" else f"<b>{esc(person.name)}</b>")
+            entries.append(name + (f'<span style="color:{muted};"> — {about}</span>' if about else ""))
+        rows.append(_fact_row(label, "<br>".join(entries), muted))
+    if meeting.countries:
+        rows.append(_fact_row("Countries", esc(", ".join(meeting.countries)), muted))
+    source = source_label(meeting.file_name, meeting.source_path)
+    if source.startswith(("http://", "https://")):
+        source_html = f'<a href="{esc(source)}" style="color:{colours.link};">{esc(source)}</a>'
+    else:
+        source_html = esc(source)
+        if meeting.source_path and meeting.source_path != source:
+            source_html += f'<br><span style="color:{muted};">{esc(meeting.source_path)}</span>'
+    rows.append(_fact_row("Source", source_html, muted))
+    lines.append(f'<table cellspacing="0" cellpadding="2" style="margin-top:6px;">{"".join(rows)}</table>')
+    if with_summary and meeting.summary:
+        lines.append(f"<p>{esc(meeting.summary)}</p>")
+    return "\n".join(lines)
+
+
+def _fact_row(label: str, value_html: str, muted: str) -> str:
+    return (f'<tr><td valign="top" style="color:{muted}; padding-right:12px;">{esc(label)}</td>'
+            f'<td valign="top">{value_html}</td></tr>')
+
+
+@dataclass
+class _Page:
+    colours: Colours
+    pattern: re.Pattern[str] | None
+    speaker_colour: dict[SpeakerKey, str]
+    principals: list[int]
+    filtered: bool
+    meeting: MeetingLike
+
+    def statements(self, statements: Sequence[StatementLike], grouping: str) -> str:
+        if grouping == "document":
+            return self._in_document_order(statements)
+        return self._by_speaker(statements)
+
+    def _by_speaker(self, statements: Sequence[StatementLike]) -> str:
+        out = []
+        for group in group_by_speaker(statements, self.principals):
+            colour = self.speaker_colour.get(group.key, self.colours.text)
+            first = group.statements[0]
+            about = self._speaker_about(first)
+            count = len(group.statements)
+            out.append(
+                f'<h3 style="color:{colour};">{esc(speaker_label(first))}'
+                + (f'<span style="color:{self.colours.muted}; font-weight:normal;"> — {esc(about)}</span>'
+                   if about else "")
+                + f'<span style="color:{self.colours.muted}; font-weight:normal;"> · {count} '
+                f"statement{'' if count == 1 else 's'}</span></h3>"
+            )
+            rows = [self._row(s, colour, with_speaker=False) for s in group.statements]
+            out.append(_table(rows))
+        return "\n".join(out)
+
+    def _in_document_order(self, statements: Sequence[StatementLike]) -> str:
+        rows = []
+        last_item: int | None = None
+        for statement in statements:
+            if statement.item_id != last_item and statement.item_heading:
+                rows.append(
+                    f'<tr><td></td><td style="padding-top:8px;"><b>'
+                    f"{esc(item_heading(statement.item_label, statement.item_heading))}</b></td></tr>"
+                )
+            colour = self.speaker_colour.get(speaker_key(statement), self.colours.text)
+            rows.append(self._row(statement, colour, with_speaker=True,
+                                  first_in_item=statement.item_id != last_item))
+            last_item = statement.item_id
+        return _table(rows)
+
+    def _speaker_about(self, statement: StatementLike) -> str:
+        if statement.speaker_id is None:
+            return ""
+        for person in self.meeting.participants:
+            if person.person_id == statement.speaker_id:
+                return ", ".join(p for p in (person.title, person.country) if p)
+        return statement.speaker_country or ""
+
+    def _row(self, statement: StatementLike, colour: str, *, with_speaker: bool,
+             first_in_item: bool = True) -> str:
+        c = self.colours
+        label = ""
+        if statement.item_label and (first_in_item or not with_speaker):
+            label = f'<span style="color:{c.muted};">{esc(statement.item_label)}</span>&nbsp; '
+        speaker = ""
+        if with_speaker:
+            style = f"color:{colour}; font-weight:600;"
+            if statement.speaker_id is None and not statement.is_joint:
+                style = f"color:{colour}; font-style:italic;"
+            speaker = f'<span style="{style}">{esc(speaker_label(statement))}:</span> '
+        muted_text = self.filtered and not statement.matches
+        text_style = f' style="color:{c.muted};"' if muted_text else ""
+        tags = ""
+        if statement.issues:
+            tags = "<br>" + " ".join(
+                f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
+                f"&nbsp;{esc(issue)}&nbsp;</span>"
+                for issue in statement.issues
+            )
+        background = f' bgcolor="{c.match_bg}"' if self.filtered and statement.matches else ""
+        return (
+            f'<tr><td width="4" bgcolor="{colour}"></td>'
+            f'<td{background} style="padding:4px 8px 6px 8px;">'
+            f"{label}{speaker}"
+            f'<a name="statement-{statement.id}"><span{text_style}>'
+            f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}</td></tr>"
+            # a thin gap between statements, as tables here have no row spacing of their own
+            f'<tr><td colspan="2" style="font-size:4px;">&nbsp;</td></tr>'
+        )
+
+
+def _table(rows: list[str]) -> str:
+    return f'<table width="100%" cellspacing="0" cellpadding="0">{"".join(rows)}</table>'

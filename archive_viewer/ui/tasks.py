@@ -1,0 +1,192 @@
+"""Database reads off the GUI thread, with results delivered back on it.
+
+One small QThreadPool; each worker thread opens its own read-only connection to the archive
+on first use and keeps it until shutdown (SQLite connections must not be shared between threads). A task's
+function receives that connection and returns plain data, materialised in the worker; the
+result or exception crosses back to the GUI thread over a queued signal. Tasks given the same
+``key`` supersede each other: only the newest one's result is delivered, so a quick succession
+of filter changes never paints an older answer over a newer one.
+"""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from archive_viewer.store import connection
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+#: Reads are short; two workers let facet counts and the detail pane proceed side by side.
+MAX_WORKERS = 2
+
+
+class _Relay(QObject):
+    """Carries a finished task's outcome from a worker thread to the GUI thread."""
+
+    finished = Signal(int, object, object)  # token, result, exception (or None)
+
+
+class _Task(QRunnable):
+    def __init__(self, runner: TaskRunner, token: int, key: str | None,
+                 fn: Callable[[sqlite3.Connection], Any]) -> None:
+        super().__init__()
+        self._runner = runner
+        self._token = token
+        self._key = key
+        self._fn = fn
+        self._relay = runner._relay
+
+    def run(self) -> None:
+        result: object = None
+        error: BaseException | None = None
+        # A task superseded before it started is not worth a query; its (empty) outcome is
+        # still sent so that the GUI side forgets it.
+        if self._key is None or self._runner._latest.get(self._key) == self._token:
+            try:
+                conn = self._runner._thread_connection()
+                result = self._fn(conn)
+            except Exception as exc:  # noqa: BLE001 (every failure is reported on the GUI thread)
+                error = exc
+        try:
+            self._relay.finished.emit(self._token, result, error)
+        except RuntimeError:  # the runner is gone (window closed while a read was running)
+            pass
+
+
+class TaskRunner(QObject):
+    """Runs ``fn(conn)`` on a worker with that thread's own read-only connection."""
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # The pool is created first so that, as a child, it is destroyed (and joined) before
+        # the relay the workers emit through.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(MAX_WORKERS)
+        self._pool.setExpiryTimeout(-1)  # keep workers (and their connections) until shutdown
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._db_path = Path(db_path)
+        self._generation = 0  # bumped by set_db_path: workers reopen their connection
+        self._lock = threading.Lock()
+        self._connections: dict[int, tuple[int, sqlite3.Connection]] = {}  # thread -> (generation, conn)
+        self._next_token = 0
+        self._pending: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None] | None, str | None]] = {}
+        self._latest: dict[str, int] = {}
+        self._closed = False
+        self._error_boxes: list[QMessageBox] = []
+
+    # -- public API ------------------------------------------------------------------------
+
+    @property
+    def db_path(self) -> Path:
+        return self._db_path
+
+    def run(self, fn: Callable[[sqlite3.Connection], T], on_done: Callable[[T], None], *,
+            on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> None:
+        """Queue ``fn``; ``on_done(result)`` or ``on_error(exc)`` is called on the GUI thread.
+
+        With ``key``, a result is delivered only if no newer task with that key was queued since.
+        """
+        if self._closed:
+            log.debug("task ignored: the runner was shut down")
+            return
+        self._next_token += 1
+        token = self._next_token
+        self._pending[token] = (on_done, on_error, key)
+        if key is not None:
+            self._latest[key] = token
+        self._pool.start(_Task(self, token, key, fn))
+
+    def is_busy(self, key: str | None = None) -> bool:
+        """Whether a task (of ``key``, or any) is still waiting for its result to arrive."""
+        if key is None:
+            return bool(self._pending)
+        return any(k == key for _, _, k in self._pending.values())
+
+    def set_db_path(self, path: Path) -> None:
+        """Another archive was opened: later tasks read it; results of earlier ones are dropped."""
+        with self._lock:
+            self._db_path = Path(path)
+            self._generation += 1
+        self._pending.clear()
+        self._latest.clear()
+
+    def shutdown(self) -> None:
+        """Drop queued tasks, wait for running ones, close every worker's connection."""
+        if self._closed:
+            return
+        self._closed = True
+        self._pool.clear()
+        self._pool.waitForDone()
+        self._pending.clear()
+        with self._lock:
+            for _generation, conn in self._connections.values():
+                conn.close()  # safe: no worker is running any more
+            self._connections.clear()
+
+    # -- worker side -----------------------------------------------------------------------
+
+    def _thread_connection(self) -> sqlite3.Connection:
+        # Keyed by the OS thread, not threading.local(): Python forgets a pool thread's
+        # thread-local data between tasks (its thread state is made anew for each call).
+        thread = threading.get_ident()
+        with self._lock:
+            path, generation = self._db_path, self._generation
+            entry = self._connections.get(thread)
+        if entry is not None and entry[0] == generation:
+            return entry[1]
+        if entry is not None:  # another archive was opened since
+            entry[1].close()
+        conn = connection.connect(path, readonly=True)
+        with self._lock:
+            self._connections[thread] = (generation, conn)
+        return conn
+
+    # -- GUI side --------------------------------------------------------------------------
+
+    @Slot(int, object, object)
+    def _deliver(self, token: int, result: object, error: object) -> None:
+        entry = self._pending.pop(token, None)
+        if entry is None or self._closed:
+            return  # superseded by set_db_path, or shutting down
+        on_done, on_error, key = entry
+        if key is not None:
+            if self._latest.get(key) != token:
+                return  # stale: a newer task with this key is on its way
+            del self._latest[key]
+        if error is None:
+            if _receiver_alive(on_done):
+                on_done(result)
+        elif on_error is not None:
+            if _receiver_alive(on_error):
+                on_error(error)  # type: ignore[arg-type]
+        else:
+            self.show_error(error)  # type: ignore[arg-type]
+
+    def show_error(self, error: BaseException) -> None:
+        """A failed read nobody handles: say so in a dialog rather than a silent traceback."""
+        log.error("database read failed", exc_info=error)
+        parent = QApplication.activeWindow()
+        box = QMessageBox(QMessageBox.Icon.Warning, "Could not read the archive",
+                          f"Reading the archive failed: {error}\n\nTry again, or reopen the archive.",
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if parent is None:  # nothing else keeps a parentless box alive until it is closed
+            self._error_boxes.append(box)
+            box.finished.connect(lambda _result, box=box: self._error_boxes.remove(box))
+        box.open()
+
+
+def _receiver_alive(callback: Callable[..., object]) -> bool:
+    """False when the callback is a method of a Qt object that has been deleted meanwhile."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, shiboken6.Shiboken.Object) or shiboken6.isValid(owner)
