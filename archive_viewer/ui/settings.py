@@ -80,7 +80,7 @@ class Setting(Generic[T]):
 WINDOW_GEOMETRY = Setting[QByteArray]("window/geometry", QByteArray(), _to_bytes)
 WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray(), _to_bytes)  # toolbar placement
 #: Pixel widths of sidebar | tree | detail; the sidebar's entry is its width when shown.
-SPLITTER_SIZES = Setting[list[int]]("window/splitter_sizes", [250, 440, 590], _to_int_list,
+SPLITTER_SIZES = Setting[list[int]]("window/splitter_sizes", [240, 560, 480], _to_int_list,
                                     lambda sizes: len(sizes) == 3 and sum(sizes) > 0)
 TREE_HEADER = Setting[QByteArray]("window/tree_header", QByteArray(), _to_bytes)
 SIDEBAR_VISIBLE = Setting[bool]("view/sidebar_visible", True, _to_bool)
