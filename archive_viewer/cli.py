@@ -1,5 +1,6 @@
-"""The `archive-viewer` command: the window by default, and `import`, `stats`, `parse` for the
-terminal and scripts. No Qt here: the window's module is imported only when it is started.
+"""The `archive-viewer` command: the window by default, and `import`, `stats`, `parse`,
+`export-pdf` for the terminal and scripts. No Qt here: the window's module (and the PDF
+export's) is imported only when it is used.
 
 Exit status: 0 success; 1 some files failed to import (or an unexpected error); 2 the command
 could not run (bad --db, a file that is not a meeting document, a usage error); 130 Ctrl-C.
@@ -17,7 +18,12 @@ from typing import TextIO
 
 from archive_viewer import __version__, paths
 from archive_viewer.display import EXIT_NO_DISPLAY, display_problem
-from archive_viewer.store import Archive, ArchiveError, ImportResult, open_default_archive
+from archive_viewer.store import (
+    Archive,
+    ArchiveError,
+    ImportResult,
+    open_default_archive,
+)
 from archive_viewer.store.errors import BadInputError
 from archive_viewer.store.importer import ImportSummary
 from archive_viewer.store.sources import read_source
@@ -64,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the parsed document as JSON (the corpus gold format)")
     parse.add_argument("file", type=Path, metavar="FILE")
     parse.set_defaults(run=run_parse)
+
+    export = commands.add_parser(
+        "export-pdf", parents=[db_option], help="export a section, a meeting or a search to PDF",
+        description="Export a section or a whole meeting to a PDF that stands on its own, or "
+                    "every section matching --search/--issue into one PDF with a contents page.",
+    )
+    what = export.add_mutually_exclusive_group(required=True)
+    what.add_argument("--section", type=int, metavar="ID", help="the section with this id")
+    what.add_argument("--meeting", type=int, metavar="ID", help="the meeting with this id")
+    what.add_argument("--search", metavar="TEXT", help="every section with a statement matching")
+    what.add_argument("--issue", metavar="NAME", help="every section with a statement on the issue")
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                        help="the PDF to write (replaced if it exists)")
+    export.add_argument("--order", choices=("speaker", "document"), default="speaker",
+                        help="statements grouped by speaker (default) or in document order")
+    export.add_argument("--paper", choices=("a4", "letter"), default=None,
+                        help="paper size (default: from the locale)")
+    export.set_defaults(run=run_export_pdf)
 
     parser.set_defaults(run=run_gui)
     return parser
@@ -137,6 +161,30 @@ def run_parse(args: argparse.Namespace) -> int:
         print(f"  {person.role:<9}  {person.name} ({person.title or '?'}, {person.country or '?'})")
     print(f"  {len(meeting.sections)} sections, {len(meeting.statements())} statements, "
           f"issues: {', '.join(meeting.issues) or 'none'}")
+    return EXIT_OK
+
+
+def run_export_pdf(args: argparse.Namespace) -> int:
+    from archive_viewer.export import ExportError
+    from archive_viewer.export.run import export_filter, export_node, gui_application
+    from archive_viewer.store.filters import SearchHint
+
+    with _open_archive(args.db, create=False) as archive:
+        db_path = archive.path
+    app = gui_application()  # noqa: F841  (QPdfWriter and fonts need it alive)
+    try:
+        if args.section is not None or args.meeting is not None:
+            kind, node = ("section", args.section) if args.section is not None else (
+                "meeting", args.meeting)
+            result = export_node(db_path, kind, node, args.output, grouping=args.order,
+                                 paper=args.paper)
+        else:
+            result = export_filter(db_path, args.output, text=args.search or "",
+                                   issue=args.issue, grouping=args.order, paper=args.paper)
+    except (ExportError, SearchHint) as exc:
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    print(f"Wrote {result.path} ({result.pages} page{'' if result.pages == 1 else 's'})")
     return EXIT_OK
 
 

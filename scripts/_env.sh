@@ -16,8 +16,9 @@ AV_QT_OFFSCREEN_DEBS=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 l
 AV_QT_XCB_DEBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
                 libxcb-shape0 libxkbcommon-x11-0)
 AV_XVFB_DEBS=(xvfb xauth)
-# What the tests use besides Qt: PDF text and images, and a small font set.
-AV_TEST_DEBS=(poppler-utils fonts-dejavu-core)
+# What the tests use besides Qt: PDF text and images, a small font set, and CJK glyphs
+# (kanji, kana, Hangul) for the PDF export.
+AV_TEST_DEBS=(poppler-utils fonts-dejavu-core fonts-noto-cjk)
 
 av_say() { printf '%s\n' "$*" >&2; }
 av_die() { av_say "$*"; exit 1; }

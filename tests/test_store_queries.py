@@ -21,11 +21,18 @@ import pytest
 
 from archive_viewer import paths
 from archive_viewer.ingest import parse_document
-from archive_viewer.store import Archive, DocumentRecord, write_meeting
+from archive_viewer.store import (
+    Archive,
+    DocumentRecord,
+    delete_document,
+    migrations,
+    write_meeting,
+)
 from archive_viewer.store import queries as q
 from archive_viewer.store.connection import connect
 from archive_viewer.store.filter_sql import KIND_PLURALS, describe_filter
 from archive_viewer.store.filters import MEETING_KINDS, Filter, fts_query
+from archive_viewer.store.importer import import_paths
 
 SAMPLES = paths.RESOURCES_DIR / "samples"
 REFERENCE = "000_19a025d9c24d22f3.txt"
@@ -553,6 +560,88 @@ def test_statements_know_their_meeting_and_section_whoever_writes_them(tmp_path:
             JOIN sections sec ON sec.id = it.section_id
             WHERE st.meeting_id IS NOT sec.meeting_id OR st.section_id IS NOT sec.id""")
         assert mismatched.fetchone()[0] == 0
+
+
+def _closure(conn: sqlite3.Connection) -> set[tuple[int, int]]:
+    return set(conn.execute("SELECT statement_id, issue_id FROM statement_issue_closure"))
+
+
+def _closure_from_scratch(conn: sqlite3.Connection) -> set[tuple[int, int]]:
+    """What statement_issue_closure must hold, walking issues.parent_id recursively."""
+    return set(conn.execute("""
+        WITH RECURSIVE up(issue_id, ancestor_id) AS (
+            SELECT id, id FROM issues
+            UNION SELECT up.issue_id, issues.parent_id FROM up
+            JOIN issues ON issues.id = up.ancestor_id WHERE issues.parent_id IS NOT NULL)
+        SELECT DISTINCT tag.statement_id, up.ancestor_id
+        FROM statement_issues AS tag JOIN up ON up.issue_id = tag.issue_id"""))
+
+
+def test_the_issue_closure_follows_tags_deletions_and_thesaurus_changes(tmp_path: Path) -> None:
+    path = tmp_path / "closure.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([SAMPLES])
+        c = archive.connection()
+        assert _closure(c) == _closure_from_scratch(c) != set()
+        nk, abduction = issue_id(c, "North Korea"), issue_id(c, "Abduction issue")
+        relations, takeshima = issue_id(c, "Bilateral relations"), issue_id(c, "Takeshima")
+        [(tagged_abduction_only,)] = c.execute("""
+            SELECT statement_id FROM statement_issues GROUP BY statement_id
+            HAVING count(*) = 1 AND max(issue_id) = ?""", (abduction,)).fetchall()
+        steps = [
+            ("INSERT INTO statement_issues (statement_id, issue_id) VALUES (?, ?)",
+             (tagged_abduction_only, takeshima)),
+            ("UPDATE statement_issues SET issue_id = ? WHERE statement_id = ? AND issue_id = ?",
+             (relations, tagged_abduction_only, takeshima)),
+            ("DELETE FROM statement_issues WHERE statement_id = ? AND issue_id = ?",
+             (tagged_abduction_only, relations)),
+            ("UPDATE issues SET parent_id = ? WHERE id = ?", (relations, abduction)),
+        ]
+        for sql, params in steps:
+            with archive.transaction() as w:
+                w.execute(sql, params)
+            assert _closure(c) == _closure_from_scratch(c), sql
+        # The moved issue's statements now count under its new broader issue, not the old.
+        f_nk, f_relations = (Filter(issues=frozenset({nk})),
+                             Filter(issues=frozenset({relations})))
+        in_meeting_1 = {v.id for v in q.statements(c, f_relations, meeting_id=1) if v.matches}
+        assert tagged_abduction_only in in_meeting_1
+        assert tagged_abduction_only not in {
+            v.id for v in q.statements(c, f_nk, meeting_id=1) if v.matches}
+        # Reloading the thesaurus moves it back; deleting a document leaves nothing behind.
+        archive.refresh_thesaurus()
+        assert c.execute("SELECT parent_id FROM issues WHERE id = ?", (abduction,)).fetchone() == (
+            nk,)
+        assert _closure(c) == _closure_from_scratch(c)
+        with archive.transaction() as w:
+            delete_document(w, 1)
+        assert _closure(c) == _closure_from_scratch(c)
+        orphans = c.execute("SELECT count(*) FROM statement_issue_closure WHERE statement_id "
+                            "NOT IN (SELECT id FROM statements)").fetchone()[0]
+        assert orphans == 0
+
+
+def test_an_archive_of_schema_1_is_upgraded_with_context_and_closure(tmp_path: Path) -> None:
+    version_1 = tmp_path / "db"
+    version_1.mkdir()
+    (version_1 / "001_initial.sql").write_text(
+        (paths.SCHEMA_DIR / "001_initial.sql").read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "old.sqlite"
+    old = connect(path, readonly=False)
+    migrations.migrate(old, path, version_1)
+    summary = import_paths(old, [SAMPLES])
+    assert not summary.failures
+    old.close()
+    with Archive.open(path) as archive:
+        c = archive.connection()
+        assert archive.schema_version == migrations.latest_version() >= 2
+        assert _closure(c) == _closure_from_scratch(c) != set()
+        mismatched = c.execute("""
+            SELECT count(*) FROM statements st JOIN items it ON it.id = st.item_id
+            JOIN sections sec ON sec.id = it.section_id
+            WHERE st.meeting_id IS NOT sec.meeting_id OR st.section_id IS NOT sec.id""")
+        assert mismatched.fetchone()[0] == 0
+        assert q.totals(c, Filter(issues=frozenset({issue_id(c, "North Korea")}))).statements == 14
 
 
 def build_synthetic_archive(path: Path, meetings: int) -> None:

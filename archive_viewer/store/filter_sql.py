@@ -3,8 +3,7 @@
 Every value a user chose or typed reaches SQLite as a named parameter, the search box only as
 the MATCH expression that :func:`fts_query` builds. queries.py composes these pieces:
 
-    WITH RECURSIVE
-      selected_issues(id)     the chosen issues and every narrower one (issues.parent_id)
+    WITH
       filtered_meetings(id)   meetings satisfying the meeting terms and the scope
       filtered_statements     statements satisfying the statement terms, in those meetings
     SELECT ... FROM filtered_statements ...
@@ -128,8 +127,14 @@ class CompiledFilter:
         return conditions
 
     # Across the archive each statement term is a set of ids, built once from its index, and
-    # the sets intersect. Within one meeting, section or item, checking its few statements one
-    # by one beats building sets that may hold a third of the archive.
+    # the sets intersect. Within one meeting, section or item, or one year, checking its
+    # statements one by one beats building sets that may hold a third of the archive; only
+    # the search text stays a set there (FTS5 parses its query again for every check), narrowed
+    # to a node's range of ids.
+
+    @property
+    def _per_row(self) -> bool:
+        return self.scope.is_node or self.scope.year is not None or self.scope.undated
 
     def _text_condition(self, s: str) -> str:
         fts = "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :f_fts"
@@ -142,17 +147,20 @@ class CompiledFilter:
                 f"{node}) AND (SELECT max(id) FROM statements WHERE {node}))")
 
     def _issue_condition(self, s: str) -> str:
-        if not self.scope.is_node:
-            return (f"{s}.id IN (SELECT statement_id FROM statement_issues "
-                    "WHERE issue_id IN (SELECT id FROM selected_issues))")
-        return (f"EXISTS (SELECT 1 FROM statement_issues WHERE statement_id = {s}.id "
-                "AND issue_id IN (SELECT id FROM selected_issues))")
+        """Tagged with a selected issue or a narrower one: statement_issue_closure holds each
+        statement with every issue it is about, broader ones included (db/002)."""
+        issues = ", ".join(self._issue_marks)
+        if not self._per_row:
+            return (f"{s}.id IN (SELECT statement_id FROM statement_issue_closure "
+                    f"WHERE issue_id IN ({issues}))")
+        return (f"EXISTS (SELECT 1 FROM statement_issue_closure WHERE statement_id = {s}.id "
+                f"AND issue_id IN ({issues}))")
 
     def _people_condition(self, s: str) -> str:
         """The person spoke it, or it is a joint statement of a meeting where one of them was
         a principal."""
         people = ", ".join(self._person_marks)
-        if not self.scope.is_node:
+        if not self._per_row:
             # Two indexed look-ups rather than an OR the planner cannot split.
             return (f"{s}.id IN (SELECT id FROM statements WHERE speaker_id IN ({people}) "
                     "UNION ALL SELECT joint.id FROM participants "
@@ -175,14 +183,6 @@ class CompiledFilter:
     def ctes(self) -> list[str]:
         """The CTE definitions this filter needs (without ``WITH``)."""
         ctes: list[str] = []
-        if self._issue_marks:
-            # UNION, not UNION ALL: a parent_id cycle in a hand-edited thesaurus ends here.
-            ctes.append(
-                "selected_issues(id) AS ("
-                f"SELECT id FROM issues WHERE id IN ({', '.join(self._issue_marks)}) "
-                "UNION SELECT issues.id FROM issues "
-                "JOIN selected_issues ON issues.parent_id = selected_issues.id)"
-            )
         if self.has_meeting_terms:
             ctes.append(
                 "filtered_meetings(id) AS (SELECT m.id FROM meetings AS m WHERE "
@@ -202,9 +202,9 @@ class CompiledFilter:
         return ctes
 
     def with_clause(self, *extra: str) -> str:
-        """``WITH RECURSIVE ...`` holding this filter's CTEs and ``extra`` ones, or ''."""
+        """``WITH ...`` holding this filter's CTEs and ``extra`` ones, or ''."""
         ctes = [*self.ctes(), *extra]
-        return ("WITH RECURSIVE " + ",\n    ".join(ctes) + "\n") if ctes else ""
+        return ("WITH " + ",\n    ".join(ctes) + "\n") if ctes else ""
 
     # -- building ----------------------------------------------------------------------------
 
@@ -231,17 +231,27 @@ class CompiledFilter:
         """Conditions with ``{m}`` standing for the meetings alias."""
         f, scope = self.filter, self.scope
         conditions: list[str] = []
+        # A node pins the meeting, so that the other meeting terms are checked on one row.
         if scope.meeting_id is not None:
             conditions.append(f"{{m}}.id = {self._bind('f_scope_meeting', scope.meeting_id)}")
+        elif scope.section_id is not None:
+            conditions.append("{m}.id = (SELECT meeting_id FROM sections "
+                              "WHERE id = :f_scope_section)")
+        elif scope.item_id is not None:
+            conditions.append("{m}.id = (SELECT sections.meeting_id FROM items "
+                              "JOIN sections ON sections.id = items.section_id "
+                              "WHERE items.id = :f_scope_item)")
         if f.kinds:
             marks = self._bind_many("f_kind", sorted(f.kinds))
             conditions.append(f"{{m}}.kind IN ({', '.join(marks)})")
         if f.countries:
-            marks = self._bind_many("f_country", sorted(f.countries))
-            conditions.append(
-                "{m}.id IN (SELECT meeting_id FROM meeting_countries "
-                f"WHERE country IN ({', '.join(marks)}))"
-            )
+            countries = ", ".join(self._bind_many("f_country", sorted(f.countries)))
+            if self._per_row:
+                conditions.append("EXISTS (SELECT 1 FROM meeting_countries WHERE "
+                                  f"meeting_id = {{m}}.id AND country IN ({countries}))")
+            else:
+                conditions.append("{m}.id IN (SELECT meeting_id FROM meeting_countries "
+                                  f"WHERE country IN ({countries}))")
         if f.date_from is not None:
             start = self._bind("f_date_from", f.date_from.isoformat())
             conditions.append(f"{{m}}.held_on >= {start}")
@@ -256,10 +266,6 @@ class CompiledFilter:
             end = self._bind("f_year_end", f"{scope.year + 1:04d}-01-01")
             conditions.append(f"{{m}}.held_on >= {start} AND {{m}}.held_on < {end}")
         return conditions
-
-
-def compile_filter(f: Filter, scope: Scope = Scope()) -> CompiledFilter:
-    return CompiledFilter(f, scope)
 
 
 def without_facet(f: Filter, facet: str) -> Filter:

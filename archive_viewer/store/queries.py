@@ -5,8 +5,9 @@ filter applies, a :class:`Filter`; it returns plain frozen dataclasses, fully ma
 The SQL for a filter comes from filter_sql.py alone. Semantics:
 
 * a statement MATCHES when it satisfies every statement term present: the search text, the
-  issues (tagged with a selected issue or a narrower one), the people (spoken by one of them,
-  or a joint statement of a meeting where one of them was a principal);
+  issues (tagged with a selected issue or a narrower one: statement_issue_closure, kept from
+  statement_issues and issues.parent_id by db/002), the people (spoken by one of them, or a
+  joint statement of a meeting where one of them was a principal);
 * a meeting is shown when it satisfies the meeting terms (countries, kinds, dates) and, if the
   filter has statement terms, holds a matching statement; sections and items likewise;
 * counts are of matching statements and of shown meetings, sections and items.
@@ -21,6 +22,7 @@ import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from archive_viewer.store.filter_sql import (
     CompiledFilter,
@@ -190,7 +192,7 @@ _NOT_ABOUT_THE_QUERY = ("interrupted", "locked", "busy", "disk i/o", "unable to 
 
 
 def _fetch(conn: sqlite3.Connection, sql: str, params: Mapping[str, object], *,
-           searching: bool) -> list[sqlite3.Row | tuple]:
+           searching: bool) -> list[Any]:
     """All rows of ``sql``; an FTS5 error in a query with a MATCH becomes a SearchHint."""
     try:
         return conn.execute(sql, params).fetchall()
@@ -202,7 +204,7 @@ def _fetch(conn: sqlite3.Connection, sql: str, params: Mapping[str, object], *,
 
 
 def _fetch_filtered(conn: sqlite3.Connection, query: CompiledFilter, sql: str,
-                    extra: Mapping[str, object] | None = None) -> list:
+                    extra: Mapping[str, object] | None = None) -> list[Any]:
     return _fetch(conn, sql, {**query.params, **(extra or {})}, searching=query.uses_fts)
 
 
@@ -320,15 +322,12 @@ def items(conn: sqlite3.Connection, f: Filter, section_id: int) -> list[ItemNode
             FROM counted JOIN items AS it ON it.id = counted.item_id
             ORDER BY it.ordinal"""
     else:
-        meeting_check = ""
-        if q.has_meeting_terms:
-            meeting_check = ("AND (SELECT meeting_id FROM sections WHERE id = :section) "
-                             "IN (SELECT id FROM filtered_meetings)")
+        # filtered_meetings holds the section's meeting when it passes the meeting terms.
         sql = q.with_clause() + f"""
             SELECT {columns},
                    (SELECT count(*) FROM statements WHERE statements.item_id = it.id)
             FROM items AS it
-            WHERE it.section_id = :section {meeting_check}
+            WHERE it.section_id = :section AND EXISTS (SELECT 1 FROM filtered_meetings)
             ORDER BY it.ordinal"""
     return [ItemNode(*row[:5], _preview(row[5]), row[6])
             for row in _fetch_filtered(conn, q, sql, extra)]
@@ -400,15 +399,8 @@ def facets(conn: sqlite3.Connection, f: Filter) -> Facets:
 
 _FACETS = ("issues", "people", "countries", "kinds", "dates")
 
-# Every issue with each of its narrower issues (itself included), so that a parent counts a
-# statement tagged with any issue below it, once. UNION ends a parent_id cycle.
-_ISSUE_CLOSURE = """issue_closure(ancestor, id) AS (
-            SELECT id, id FROM issues
-            UNION SELECT issue_closure.ancestor, issues.id FROM issues
-            JOIN issue_closure ON issues.parent_id = issue_closure.id)"""
 
-
-def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> list:
+def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> list[Any]:
     """(facet, key, count, extra) rows of the facets ``names`` under ``f``; for "dates" one
     row (dates, min held_on, 0, max held_on)."""
     q = CompiledFilter(f)
@@ -416,27 +408,28 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> 
     extra_ctes: list[str] = []
     parts: list[str] = []
     if "issues" in names:
-        extra_ctes.append(_ISSUE_CLOSURE)
+        # The closure lists each statement once under each issue it is about, narrower
+        # issues' statements under the broader ones included: a plain count is right.
         restrict = ""
         if statements_source != "statements":
-            restrict = f"WHERE si.statement_id IN (SELECT id FROM {statements_source})"
+            restrict = f"WHERE closure.statement_id IN (SELECT id FROM {statements_source})"
         parts.append(f"""
-            SELECT 'issues', issue_closure.ancestor, count(DISTINCT si.statement_id), NULL
-            FROM statement_issues AS si JOIN issue_closure ON issue_closure.id = si.issue_id
-            {restrict}
-            GROUP BY issue_closure.ancestor""")
+            SELECT 'issues', closure.issue_id, count(*), NULL
+            FROM statement_issue_closure AS closure {restrict}
+            GROUP BY closure.issue_id""")
     if "people" in names:
-        # Spoken statements, then each principal's share of the joint statements of their
-        # meetings; both are grouped in index order when nothing narrows statements.
+        # Spoken statements (in index order when nothing narrows statements), then each
+        # principal's share of the joint statements of their meetings, counted per meeting
+        # first.
         parts.append(f"""
             SELECT 'people', s.speaker_id, count(*), NULL FROM {statements_source} AS s
             WHERE s.speaker_id IS NOT NULL GROUP BY s.speaker_id""")
         parts.append(f"""
-            SELECT 'people', principal.person_id, count(*), NULL
-            FROM participants AS principal
-            JOIN {statements_source} AS s
-              ON s.meeting_id = principal.meeting_id AND s.is_joint = 1
-            WHERE principal.role = 'principal'
+            SELECT 'people', principal.person_id, sum(joint.statements), NULL
+            FROM (SELECT s.meeting_id, count(*) AS statements FROM {statements_source} AS s
+                  WHERE s.is_joint = 1 GROUP BY s.meeting_id) AS joint
+            JOIN participants AS principal
+              ON principal.meeting_id = joint.meeting_id AND principal.role = 'principal'
             GROUP BY principal.person_id""")
     meeting_facets = [name for name in names if name in ("countries", "kinds", "dates")]
     if meeting_facets:

@@ -43,6 +43,12 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("import_folder", "Import &Folder…", ("Ctrl+Shift+I",),
                "Import every document in a folder and its subfolders",
                "folder-download", SP.SP_DirOpenIcon, menu="File"),
+    ActionSpec("export_pdf", "&Export to PDF…", ("Ctrl+E",),
+               "Save the selected meeting, section or item as a PDF to cite",
+               "document-export", SP.SP_DialogSaveButton, menu="File"),
+    ActionSpec("export_filter_pdf", "Export &Matching Sections to PDF…", ("Ctrl+Shift+E",),
+               "Save every section matching the filter as one PDF, with a contents page",
+               "document-export", None, menu="File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Archive Viewer",
                "application-exit", SP.SP_DialogCloseButton, menu="File", app_icon="quit"),
     # Edit
@@ -97,6 +103,8 @@ class WindowActions(QObject):
     open_archive: QAction
     import_files: QAction
     import_folder: QAction
+    export_pdf: QAction
+    export_filter_pdf: QAction
     quit: QAction
     copy: QAction
     copy_citation: QAction

@@ -46,6 +46,7 @@ from archive_viewer.ui.detail_pane import DetailPane
 from archive_viewer.ui.dialogs import ShortcutsDialog, show_about, show_error
 from archive_viewer.ui.filter_state import FilterState
 from archive_viewer.ui.import_dialog import ImportController, ImportSummaryDialog
+from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import TaskRunner
@@ -155,6 +156,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_totals, 1)
         self.statusBar().setSizeGripEnabled(True)
 
+        self.exporter = PdfExportController(self, self.tasks, self.settings,
+                                            self._gui_connection, lambda: self.detail.grouping)
         self.importer = ImportController(self)
         self.importer.finished.connect(self._after_import)
         self.importer.failed.connect(self._import_failed)
@@ -192,6 +195,8 @@ class MainWindow(QMainWindow):
         tree.setColumnHidden(DATE, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self._tree_menu)
         return tree
 
     def _build_menus(self) -> None:
@@ -203,6 +208,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file.addSeparator()
         file.addActions([a.import_files, a.import_folder])
+        file.addSeparator()
+        file.addActions([a.export_pdf, a.export_filter_pdf])
         file.addSeparator()
         file.addAction(a.quit)
 
@@ -262,6 +269,9 @@ class MainWindow(QMainWindow):
         a.open_archive.triggered.connect(self.open_archive_dialog)
         a.import_files.triggered.connect(self.import_files_dialog)
         a.import_folder.triggered.connect(self.import_folder_dialog)
+        a.export_pdf.triggered.connect(self.export_current_to_pdf)
+        a.export_filter_pdf.triggered.connect(
+            lambda: self.exporter.export_filter(searchable(self.filter_state.filter)))
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self.copy)
         a.copy_citation.triggered.connect(self.copy_with_citation)
@@ -368,7 +378,8 @@ class MainWindow(QMainWindow):
 
     def _set_archive_actions_enabled(self, enabled: bool) -> None:
         for action in (self.actions.import_files, self.actions.import_folder,
-                       self.actions.find, self.actions.clear_filters):
+                       self.actions.find, self.actions.clear_filters, self.actions.export_pdf,
+                       self.actions.export_filter_pdf):
             action.setEnabled(enabled)
 
     def _fill_recent_menu(self) -> None:
@@ -596,6 +607,28 @@ class MainWindow(QMainWindow):
         else:
             self.detail.show_message("No meetings match the filter", [
                 "Remove a filter in the sidebar, or clear them all (Ctrl+Shift+Backspace)."])
+
+    def export_current_to_pdf(self) -> bool:
+        """File ▸ Export to PDF…: the meeting, section or item selected in the tree."""
+        node = self.current_node()
+        if node is None:
+            self.statusBar().showMessage(
+                "Select a meeting, section or item in the tree to export it to PDF.", 5000)
+            return False
+        return self.exporter.export_node(*node)
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        node = self.model.node_at(index) if index.isValid() else None
+        if node is None or node[0] not in ("meeting", "section", "item"):
+            return
+        menu = QMenu(self)
+        noun = {"meeting": "Meeting", "section": "Section", "item": "Item"}[node[0]]
+        action = menu.addAction(f"Export {noun} to PDF…")
+        action.setEnabled(not self.exporter.running)
+        action.triggered.connect(lambda: self.exporter.export_node(*node))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)

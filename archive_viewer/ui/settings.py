@@ -93,6 +93,8 @@ LAST_ARCHIVE = Setting[str]("archive/last", "", _to_str)
 RECENT_ARCHIVES = Setting[list[str]]("archive/recent", [], _to_str_list)
 #: The folder the file dialogs start in.
 LAST_FOLDER = Setting[str]("archive/last_folder", "", _to_str)
+#: Paper of PDF exports: "a4", "letter", or "" for the locale's (Letter in the US, Canada...).
+EXPORT_PAPER = Setting[str]("export/paper", "", _to_str, lambda p: p in ("", "a4", "letter"))
 
 
 class AppSettings:

@@ -1,0 +1,349 @@
+"""Laying the export out on pages and writing the PDF (Qt: QTextDocument and QPdfWriter).
+
+Nothing here touches a widget, so an export may run on a worker thread; it needs a
+QGuiApplication to exist (for fonts), which the window has and the CLI creates.
+
+Each part is laid out by a QTextDocument in pages of the body's size; each page is then painted
+through a clip rectangle, with a running header (the meeting's title) and a footer "page n of N"
+painted around it. Headings are kept with what follows them by page breaks inserted before any
+heading that would end a page. The PDF is produced in memory and written to a temporary file
+beside the target, then moved into place, so a failure never leaves half a PDF behind.
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLocale,
+    QMarginsF,
+    QRectF,
+    QSizeF,
+    Qt,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPdfWriter,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextDocument,
+)
+
+from archive_viewer import __version__
+from archive_viewer.export.content import ExportError, ExportPart
+from archive_viewer.export.html import contents_html, part_html
+
+PAPERS = ("a4", "letter")
+GROUPINGS = ("speaker", "document")
+#: Territories whose paper is US Letter (the rest of the world uses A4).
+LETTER_TERRITORIES = frozenset({
+    QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico,
+    QLocale.Country.Philippines, QLocale.Country.Chile, QLocale.Country.Colombia,
+    QLocale.Country.CostaRica, QLocale.Country.Guatemala, QLocale.Country.Venezuela,
+    QLocale.Country.PuertoRico, QLocale.Country.ElSalvador, QLocale.Country.Panama,
+    QLocale.Country.DominicanRepublic, QLocale.Country.Nicaragua,
+})
+#: Font families tried per glyph, in order: Latin with macrons first, then CJK (kanji, kana,
+#: Hangul). Those not installed are skipped; Qt's own fallback covers anything left.
+FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "Noto Sans CJK JP",
+                 "Noto Sans CJK KR", "Source Han Sans", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+BODY_POINT_SIZE = 10
+#: Layout units are CSS pixels (1/96 inch), so the detail pane's HTML keeps its proportions.
+DPI = 96
+MM = DPI / 25.4
+SIDE_MARGIN = 20 * MM
+TOP_MARGIN = 24 * MM  # the body starts here; the header sits above it
+BOTTOM_MARGIN = 22 * MM
+HEADER_BASELINE = 13 * MM
+FOOTER_BASELINE = 11 * MM  # from the bottom edge
+#: A heading needs this many lines of what follows it on its page, or it moves to the next.
+LINES_KEPT_WITH_HEADING = 3
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    pages: int
+
+
+def default_paper(locale: QLocale | None = None) -> str:
+    """'letter' where US Letter is the norm (the US, Canada, Mexico, the Philippines...), else 'a4'."""
+    locale = locale or QLocale()
+    return "letter" if locale.territory() in LETTER_TERRITORIES else "a4"
+
+
+def font_families() -> list[str]:
+    installed = set(QFontDatabase.families())
+    return [family for family in FONT_FAMILIES if family in installed] or ["Sans Serif"]
+
+
+def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = "speaker",
+              paper: str | None = None, title: str | None = None, subject: str | None = None,
+              contents: tuple[str, str] | None = None, archive_name: str = "",
+              exported_on: date | None = None,
+              progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Write ``parts`` to the PDF at ``path``; each part starts on a new page.
+
+    ``contents`` = (title, description) adds a contents page listing every part. Raises
+    ExportError (with a message for the user) when nothing can be written there; the target
+    is then left as it was.
+    """
+    if not parts:
+        raise ExportError("Nothing to export: no section matches.")
+    if grouping not in GROUPINGS:
+        raise ExportError(f"Unknown statement order {grouping!r}: use speaker or document.")
+    paper = paper or default_paper()
+    if paper not in PAPERS:
+        raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
+    path = Path(path)
+    _check_target(path)
+    exported_on = exported_on or date.today()
+    title = title or (parts[0].meeting.title if len(parts) == 1 else contents[0] if contents
+                      else "Archive Viewer export")
+    subject = subject or _subject(parts)
+
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
+                                 else QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(title)
+    writer.setCreator(f"Archive Viewer {__version__}")
+    writer.setAuthor(f"Archive Viewer {__version__}")
+    writer.setDocumentXmpMetadata(_xmp(title, subject))
+    pages = _Pages(writer)
+
+    # One document per part: each starts on a new page anyway, and re-laying out a small
+    # document after a page break is inserted stays cheap (linear in the number of parts).
+    bodies: list[QTextDocument] = []
+    part_pages: list[int] = []  # the first page of each part, counted from the first body page
+    body_pages = 0
+    for done, part in enumerate(parts):
+        doc = pages.document(part_html(part, grouping=grouping, exported_on=exported_on,
+                                       archive_name=archive_name))
+        _keep_headings_with_text(doc, pages.body_height)
+        bodies.append(doc)
+        part_pages.append(body_pages)
+        body_pages += doc.pageCount()
+        if progress is not None:
+            progress(done + 1, len(parts) + 1)
+
+    contents_doc = None
+    front = 0
+    if contents is not None:
+        for _attempt in range(3):  # the contents' length decides the numbers it shows
+            numbers = [front + page + 1 for page in part_pages]
+            contents_doc = pages.document(contents_html(*contents, parts, numbers))
+            if contents_doc.pageCount() == front:
+                break
+            front = contents_doc.pageCount()
+    total = front + body_pages
+
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ExportError("The PDF could not be started (Qt refused to paint into it).")
+    try:
+        page_number = 0
+        if contents_doc is not None:
+            for page in range(front):
+                pages.paint(painter, contents_doc, page, page_number, total, contents[0])  # type: ignore[index]
+                page_number += 1
+        for part, doc in zip(parts, bodies, strict=True):
+            for page in range(doc.pageCount()):
+                pages.paint(painter, doc, page, page_number, total, part.meeting.title)
+                page_number += 1
+    finally:
+        painter.end()
+    buffer.close()
+    _write_atomically(path, bytes(buffer.data().data()))
+    if progress is not None:
+        progress(len(parts) + 1, len(parts) + 1)
+    return ExportResult(path, total)
+
+
+class _Pages:
+    """The page geometry of one PDF, and painting one page of a laid-out document."""
+
+    def __init__(self, writer: QPdfWriter) -> None:
+        self.writer = writer
+        self.width = writer.width()
+        self.height = writer.height()
+        self.body_width = self.width - 2 * SIDE_MARGIN
+        self.body_height = self.height - TOP_MARGIN - BOTTOM_MARGIN
+        self.font = QFont()
+        self.font.setFamilies(font_families())
+        self.font.setPointSizeF(BODY_POINT_SIZE)
+        # No ligatures: "ﬀ" in "Affairs" would make the text unsearchable as typed.
+        for tag in ("liga", "clig"):
+            self.font.setFeature(QFont.Tag(tag), 0)
+        self.small_font = QFont(self.font)
+        self.small_font.setPointSizeF(8)
+
+    def document(self, html: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(self.writer)
+        doc.setDefaultFont(self.font)
+        doc.setDocumentMargin(0)
+        doc.setPageSize(QSizeF(self.body_width, self.body_height))
+        doc.setHtml(html)
+        doc.pageCount()  # lays out the whole document now (Qt's layout is otherwise lazy)
+        return doc
+
+    def paint(self, painter: QPainter, doc: QTextDocument, page: int, number: int, total: int,
+              header: str) -> None:
+        if number:
+            self.writer.newPage()
+        painter.save()
+        painter.translate(SIDE_MARGIN, TOP_MARGIN - page * self.body_height)
+        clip = QRectF(0, page * self.body_height, self.body_width, self.body_height)
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        # Known flaw: for a paragraph that runs over a page break, QTextLayout also draws the
+        # line just above the clip (hidden by the painter's clip, but in the PDF's text layer).
+        context.clip = clip
+        context.palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+
+        muted = QColor("#5f6368")
+        painter.save()
+        painter.setFont(self.small_font)
+        painter.setPen(muted)
+        metrics = QFontMetricsF(self.small_font, self.writer)
+        text = metrics.elidedText(header, Qt.TextElideMode.ElideRight, self.body_width)
+        painter.drawText(QRectF(SIDE_MARGIN, HEADER_BASELINE - metrics.ascent(), self.body_width,
+                                metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
+        rule_y = HEADER_BASELINE + metrics.descent() + 2
+        painter.setPen(QColor("#d0d4d9"))
+        painter.drawLine(round(SIDE_MARGIN), round(rule_y), round(self.width - SIDE_MARGIN),
+                         round(rule_y))
+        painter.setPen(muted)
+        footer_top = self.height - FOOTER_BASELINE - metrics.ascent()
+        painter.drawText(QRectF(SIDE_MARGIN, footer_top, self.body_width, metrics.height()),
+                         Qt.AlignmentFlag.AlignHCenter, f"page {number + 1} of {total}")
+        painter.restore()
+
+
+def _blocks(doc: QTextDocument):
+    block = doc.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def _set_page_break(block) -> None:
+    fmt = block.blockFormat()
+    fmt.setPageBreakPolicy(QTextBlockFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+    QTextCursor(block).setBlockFormat(fmt)
+    # The layout is lazy: without this, blocks after the change keep stale (empty) geometry
+    # and are neither measured nor painted.
+    block.document().pageCount()
+
+
+def _keep_headings_with_text(doc: QTextDocument, page_height: float) -> None:
+    """Move to the next page every heading (or run of headings) that would end a page."""
+    layout = doc.documentLayout()
+    line = QFontMetricsF(doc.defaultFont(), layout.paintDevice()).lineSpacing()
+    blocks = list(_blocks(doc))
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if block.blockFormat().headingLevel() == 0:
+            index += 1
+            continue
+        # The run of headings starting here and the text right after it.
+        end = index
+        while end + 1 < len(blocks) and blocks[end + 1].blockFormat().headingLevel():
+            end += 1
+        top = layout.blockBoundingRect(block).top()
+        page_top = math.floor(top / page_height) * page_height
+        following = blocks[end + 1] if end + 1 < len(blocks) else blocks[end]
+        follow_rect = layout.blockBoundingRect(following)
+        needed_bottom = follow_rect.top() + min(follow_rect.height(), LINES_KEPT_WITH_HEADING * line)
+        if top - page_top > line and needed_bottom > page_top + page_height:
+            _set_page_break(block)
+        index = end + 1
+
+
+def _subject(parts: Sequence[ExportPart]) -> str:
+    if len(parts) == 1:
+        part = parts[0]
+        held = part.meeting.held_on or "undated"
+        if part.section is not None:
+            return f"{part.heading} — {part.meeting.title}, {held}"
+        return f"Record of the meeting held {held}"
+    return f"{len(parts)} sections of meeting records"
+
+
+def _xmp(title: str, subject: str) -> QByteArray:
+    creator = xml_escape(f"Archive Viewer {__version__}")
+    return QByteArray(f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+      xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{xml_escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{xml_escape(subject)}</rdf:li></rdf:Alt></dc:description>
+   <dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>
+   <xmp:CreatorTool>{creator}</xmp:CreatorTool>
+   <pdf:Producer>{creator}</pdf:Producer>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode())
+
+
+# -- writing the file --------------------------------------------------------------------------
+
+def _check_target(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder; give a file name for the PDF.")
+    if not folder.is_dir():
+        raise ExportError(f"The folder {folder} does not exist; choose another place for the PDF.")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"The folder {folder} is not writable; choose another place for the PDF.")
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """``data`` to a temporary file beside ``path``, then renamed over it: all or nothing."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(f"The PDF could not be written in {folder}: "
+                          f"{exc.strerror or exc}.") from exc
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp_name, 0o644)  # mkstemp's 0600 would hide the PDF from other readers
+        os.replace(temp_name, path)
+    except OSError as exc:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        reason = ("the disk is full" if exc.errno == 28 else exc.strerror or str(exc))
+        raise ExportError(f"The PDF could not be written to {path}: {reason}. "
+                          "Nothing was saved; free some space or choose another place.") from exc
+

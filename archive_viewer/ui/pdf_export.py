@@ -1,0 +1,166 @@
+"""File ▸ Export to PDF… and the tree's context menu: the save dialog and running the export.
+
+One section or item is exported on the GUI thread (it takes well under a second: the reference
+section in about 50 ms); a whole meeting or every section matching the filter runs on the
+TaskRunner's worker thread, where the export touches no widget (QTextDocument and QPdfWriter
+are safe there) and reads through that thread's own connection.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+from archive_viewer.export import ExportError
+from archive_viewer.export.pdf import ExportResult
+from archive_viewer.export.run import export_filter_with, export_node_with
+from archive_viewer.store import queries
+from archive_viewer.store.filters import Filter
+from archive_viewer.ui import settings as keys
+from archive_viewer.ui.detail_html import section_heading
+from archive_viewer.ui.dialogs import show_error
+from archive_viewer.ui.settings import AppSettings
+from archive_viewer.ui.tasks import TaskRunner
+
+PDF_FILTER = "PDF documents (*.pdf)"
+#: Node kinds exported on the GUI thread (small); the others go to the worker.
+DIRECT_KINDS = ("section", "item")
+
+
+class PdfExportController(QObject):
+    """Asks where to save, runs the export, and reports the outcome in the status bar or a
+    dialog. ``finished`` carries the ExportResult, or None when the export failed."""
+
+    finished = Signal(object)
+
+    def __init__(self, window: QMainWindow, tasks: TaskRunner, settings: AppSettings,
+                 connection: Callable[[], sqlite3.Connection],
+                 grouping: Callable[[], str]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._tasks = tasks
+        self._settings = settings
+        self._connection = connection
+        self._grouping = grouping
+        self.running = False
+
+    # -- what to export ----------------------------------------------------------------------
+
+    def export_node(self, kind: str, node_id: int, path: Path | None = None) -> bool:
+        """Export a meeting, section or item; ``path`` skips the save dialog (tests, scripts)."""
+        if kind not in ("meeting", "section", "item"):
+            self._window.statusBar().showMessage(
+                "Select a meeting, section or item in the tree to export it to PDF.", 5000)
+            return False
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return False
+        path = path or self._ask_path(self._suggested_name(kind, node_id))
+        if path is None:
+            return False
+        grouping, paper = self._grouping(), self._paper()
+        if kind in DIRECT_KINDS:
+            started = time.perf_counter()
+            try:
+                result = export_node_with(self._connection(), kind, node_id, path,
+                                          grouping=grouping, paper=paper)
+            except ExportError as exc:
+                self._failed(exc)
+                return False
+            self._done(result, time.perf_counter() - started)
+            return True
+        self._start(f"Exporting {path.name}…",
+                    lambda conn: export_node_with(conn, kind, node_id, path, grouping=grouping,
+                                                  paper=paper))
+        return True
+
+    def export_filter(self, f: Filter, path: Path | None = None) -> bool:
+        """Export every section matching ``f`` into one PDF with a contents page (worker)."""
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return False
+        if f.is_empty():
+            self._window.statusBar().showMessage(
+                "Search or choose a filter first: every section of the archive is too much for "
+                "one PDF.", 6000)
+            return False
+        path = path or self._ask_path("Matching sections")
+        if path is None:
+            return False
+        grouping, paper = self._grouping(), self._paper()
+        self._start(f"Exporting the matching sections to {path.name}…",
+                    lambda conn: export_filter_with(conn, f, path, grouping=grouping,
+                                                    paper=paper))
+        return True
+
+    # -- running -----------------------------------------------------------------------------
+
+    def _start(self, message: str, fn: Callable[[sqlite3.Connection], ExportResult]) -> None:
+        self.running = True
+        self._window.statusBar().showMessage(message)
+        started = time.perf_counter()
+        self._tasks.run(fn, lambda result: self._done(result, time.perf_counter() - started),
+                        on_error=self._failed)
+
+    def _done(self, result: ExportResult, seconds: float) -> None:
+        self.running = False
+        if shiboken6.isValid(self._window):
+            pages = f"{result.pages} page{'' if result.pages == 1 else 's'}"
+            self._window.statusBar().showMessage(
+                f"Saved {result.path.name} ({pages}, {seconds:.1f} s).", 8000)
+        self.finished.emit(result)
+
+    def _failed(self, exc: Exception) -> None:
+        self.running = False
+        if shiboken6.isValid(self._window):
+            self._window.statusBar().clearMessage()
+            message = str(exc) if isinstance(exc, (ExportError, ValueError)) else (
+                f"An unexpected error stopped the export ({type(exc).__name__}: {exc}).")
+            show_error(self._window, "The PDF could not be saved", message)
+        self.finished.emit(None)
+
+    # -- the save dialog ---------------------------------------------------------------------
+
+    def _ask_path(self, name: str) -> Path | None:
+        folder = self._settings.get(keys.LAST_FOLDER)
+        start = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+        chosen, _ = QFileDialog.getSaveFileName(self._window, "Export to PDF",
+                                                str(start / f"{name}.pdf"), PDF_FILTER)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        self._settings.set(keys.LAST_FOLDER, str(path.parent))
+        return path
+
+    def _suggested_name(self, kind: str, node_id: int) -> str:
+        conn = self._connection()
+        section = None
+        if kind == "item":
+            item = queries.item_of(conn, node_id)
+            section = queries.section_of(conn, item.section_id) if item else None
+        elif kind == "section":
+            section = queries.section_of(conn, node_id)
+        meeting_id = section.meeting_id if section else node_id
+        meeting = queries.meeting_detail(conn, meeting_id)
+        parts = [meeting.held_on or "", meeting.title] if meeting else ["Meeting"]
+        if section is not None:
+            parts.append(section_heading(section.number, section.title))
+        return safe_file_name(" ".join(p for p in parts if p))
+
+    def _paper(self) -> str | None:
+        return self._settings.get(keys.EXPORT_PAPER) or None
+
+
+def safe_file_name(text: str, limit: int = 120) -> str:
+    """``text`` usable as a file name on every system: no slashes, colons, quotes..."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text)
+    name = " ".join(name.split()).strip(" .")
+    return name[:limit].rstrip(" .") or "export"

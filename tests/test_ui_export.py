@@ -1,0 +1,101 @@
+"""The window's PDF export: the File menu action, a section on the GUI thread, a meeting and
+the filter's sections on the worker thread, and a failure shown in a dialog."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from archive_viewer import paths, store
+from archive_viewer.export.pdf import ExportResult
+from archive_viewer.store.filters import Filter
+from archive_viewer.ui.main_window import MainWindow
+from archive_viewer.ui.pdf_export import safe_file_name
+
+TIMEOUT = 20_000
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("samples") / "samples.sqlite"
+    with store.Archive.open(path, create=True) as archive:
+        assert not archive.import_paths([paths.SAMPLES_DIR]).failures
+    return path
+
+
+@pytest.fixture
+def window(qtbot, samples_db: Path, tmp_path: Path) -> MainWindow:
+    db = tmp_path / "archive.sqlite"
+    shutil.copy(samples_db, db)
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT)
+    return window
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                         text=True).stdout
+    return " ".join(out.split())
+
+
+def test_export_action_is_in_the_file_menu_with_ctrl_e(window: MainWindow) -> None:
+    action = window.actions.export_pdf
+    assert action.shortcut() == QKeySequence("Ctrl+E")
+    file_menu = window.menuBar().actions()[0].menu()
+    assert action in file_menu.actions()
+    assert window.actions.export_filter_pdf in file_menu.actions()
+
+
+def test_the_selected_section_is_exported_in_the_windows_grouping(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    assert window.select_node("section", 1)
+    window.set_grouping("document")
+    out = tmp_path / "section.pdf"
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT) as signal:
+        assert window.exporter.export_node(*window.current_node(), path=out)
+    result = signal.args[0]
+    assert isinstance(result, ExportResult) and result.pages == 2
+    text = pdf_text(out)
+    assert "1. North Korean Issues" in text
+    assert "Kim Sung-hwan: Minister Kim expressed hope" in text  # document order: speaker: text
+    assert "Saved section.pdf (2 pages" in window.statusBar().currentMessage()
+
+
+def test_a_meeting_and_the_filter_export_on_the_worker(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    meeting = tmp_path / "meeting.pdf"
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT) as signal:
+        assert window.exporter.export_node("meeting", 1, path=meeting)
+        assert window.exporter.running  # queued on the worker; the GUI thread goes on
+    assert signal.args[0].pages >= 2
+    assert "2. Japan-ROK Relations" in pdf_text(meeting)
+
+    matching = tmp_path / "matching.pdf"
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT) as signal:
+        assert window.exporter.export_filter(Filter(text="missile"), path=matching)
+    assert signal.args[0].pages >= 3
+    assert pdf_text(matching).startswith("Sections of meeting records")
+
+
+def test_a_failed_export_says_why_and_the_window_goes_on(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    out = tmp_path / "gone" / "section.pdf"
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT) as signal:
+        window.exporter.export_node("section", 1, path=out)
+    assert signal.args[0] is None
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and "does not exist; choose another place" in boxes[0].text()
+    boxes[0].close()
+    assert not out.parent.exists()
+
+
+def test_safe_file_names() -> None:
+    assert safe_file_name('2012-04-07 Japan/ROK: "talks"?') == "2012-04-07 Japan ROK talks"
+    assert safe_file_name("...") == "export"
