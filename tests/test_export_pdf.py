@@ -23,7 +23,7 @@ from archive_viewer.ingest.model import JOINT, Item, Meeting, Person, Section, S
 from archive_viewer.store import Archive, DocumentRecord, queries, write_meeting
 from archive_viewer.store.connection import connect
 from archive_viewer.store.filters import Filter
-from archive_viewer.ui.detail_html import group_by_speaker, speaker_label
+from archive_viewer.statement_html import group_by_speaker, speaker_label
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT / "resources" / "samples"

@@ -11,7 +11,7 @@ import pytest
 from archive_viewer import citation, paths, store
 from archive_viewer.store.filters import Filter
 from archive_viewer.store.queries import MeetingDetail, Participant, StatementView
-from archive_viewer.ui.detail_html import (
+from archive_viewer.statement_html import (
     JOINT_LABEL,
     NO_SPEAKER_LABEL,
     Colours,

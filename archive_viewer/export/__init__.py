@@ -1,7 +1,7 @@
 """Export to PDF: a section, an item, a whole meeting, or every section matching a filter.
 
 ``content`` gathers what is printed (no Qt); ``html`` turns it into the document's HTML, reusing
-the detail pane's rendering (:mod:`archive_viewer.ui.detail_html`, Qt-free); ``pdf`` lays it out
+the detail pane's rendering (:mod:`archive_viewer.statement_html`, Qt-free); ``pdf`` lays it out
 on pages with QTextDocument and writes it with QPdfWriter — the one Qt module here, and safe to
 run on a worker thread (it touches no widget).
 """

@@ -30,7 +30,7 @@ class ExportPart:
     @property
     def heading(self) -> str:
         """The section's heading (for the contents page), or the meeting's title."""
-        from archive_viewer.ui.detail_html import section_heading
+        from archive_viewer.statement_html import section_heading  # noqa: PLC0415
 
         if self.section is None:
             return self.meeting.title

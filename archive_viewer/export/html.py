@@ -1,7 +1,7 @@
 """The exported document as HTML for QTextDocument. No Qt.
 
 The meeting header and the statements (grouped by speaker or in document order) are the detail
-pane's own rendering (:func:`archive_viewer.ui.detail_html.render`) in its light palette, so the
+pane's own rendering (:func:`archive_viewer.statement_html.render`) in its light palette, so the
 PDF reads like the window; this module adds what a document standing on its own needs: the
 issues, the suggested citation and the export date, and the contents page of a filter export.
 """
@@ -13,7 +13,7 @@ from datetime import date
 from archive_viewer import __version__
 from archive_viewer.citation import reference, source_label
 from archive_viewer.export.content import ExportPart
-from archive_viewer.ui.detail_html import (
+from archive_viewer.statement_html import (
     Colours,
     DetailContent,
     esc,

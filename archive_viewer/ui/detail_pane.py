@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 from archive_viewer import citation
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter, SearchHint
-from archive_viewer.ui import detail_html
-from archive_viewer.ui.detail_html import Colours, DetailContent
+from archive_viewer import statement_html as detail_html
+from archive_viewer.statement_html import Colours, DetailContent
 from archive_viewer.ui.settings import GROUPINGS
 from archive_viewer.ui.tasks import TaskRunner
 

@@ -23,7 +23,7 @@ from archive_viewer.export.run import export_filter_with, export_node_with
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter
 from archive_viewer.ui import settings as keys
-from archive_viewer.ui.detail_html import section_heading
+from archive_viewer.statement_html import section_heading
 from archive_viewer.ui.dialogs import show_error
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.tasks import TaskRunner

@@ -1,4 +1,4 @@
-"""The detail pane's HTML: a meeting's header and its statements, by speaker or in document order.
+"""HTML for a meeting and its statements, by speaker or in document order: the detail pane and the PDF export.
 
 No Qt here, so that rendering is tested with plain dataclasses. The one rule: every string that
 comes from a document goes through :func:`esc` (or :func:`highlighted`, which escapes too), so
