@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from archive_viewer.statement_html import section_heading
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter
 
@@ -30,8 +31,6 @@ class ExportPart:
     @property
     def heading(self) -> str:
         """The section's heading (for the contents page), or the meeting's title."""
-        from archive_viewer.statement_html import section_heading  # noqa: PLC0415
-
         if self.section is None:
             return self.meeting.title
         return section_heading(self.section.number, self.section.title) or "Statements"
