@@ -220,6 +220,8 @@ def test_pdf_pages_and_metadata(qapp, sample_db: Path, tmp_path: Path) -> None:
     assert pages == 2  # the header and five statements fill the first page
     assert info_field(info, "Title") == "Japan-ROK Foreign Ministers' Meeting (Overview)"
     assert info_field(info, "Creator") == f"Archive Viewer {__version__}"
+    assert info_field(info, "Author") == f"Archive Viewer {__version__}"
+    assert "1. North Korean Issues" in info_field(info, "Subject")
     assert info_field(info, "Page size").endswith("(letter)")
     meta = pdf_info(out, meta=True)
     assert "<dc:description>" in meta and "1. North Korean Issues" in meta

@@ -11,6 +11,7 @@ beside the target, then moved into place, so a failure never leaves half a PDF b
 """
 from __future__ import annotations
 
+import io
 import math
 import os
 import tempfile
@@ -20,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+import pypdf
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -173,7 +175,9 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     finally:
         painter.end()
     buffer.close()
-    _write_atomically(path, bytes(buffer.data().data()))
+    data = _with_info(bytes(buffer.data().data()), title=title, subject=subject,
+                      creator=f"Archive Viewer {__version__}")
+    _write_atomically(path, data)
     if progress is not None:
         progress(len(parts) + 1, len(parts) + 1)
     return ExportResult(path, total)
@@ -291,6 +295,17 @@ def _subject(parts: Sequence[ExportPart]) -> str:
             return f"{part.heading} — {part.meeting.title}, {held}"
         return f"Record of the meeting held {held}"
     return f"{len(parts)} sections of meeting records"
+
+
+def _with_info(data: bytes, *, title: str, subject: str, creator: str) -> bytes:
+    """The PDF with its document information filled in: QPdfWriter cannot set the Subject."""
+    source = pypdf.PdfReader(io.BytesIO(data))
+    out = pypdf.PdfWriter(clone_from=source)
+    out.add_metadata({"/Title": title, "/Subject": subject, "/Author": creator, "/Creator": creator,
+                      "/Producer": creator})
+    stream = io.BytesIO()
+    out.write(stream)
+    return stream.getvalue()
 
 
 def _xmp(title: str, subject: str) -> QByteArray:
