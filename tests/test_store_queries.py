@@ -32,7 +32,6 @@ from archive_viewer.store import queries as q
 from archive_viewer.store.connection import connect
 from archive_viewer.store.filter_sql import KIND_PLURALS, describe_filter
 from archive_viewer.store.filters import MEETING_KINDS, Filter, fts_query
-from archive_viewer.store.importer import import_paths
 
 SAMPLES = paths.RESOURCES_DIR / "samples"
 REFERENCE = "000_19a025d9c24d22f3.txt"
@@ -621,16 +620,25 @@ def test_the_issue_closure_follows_tags_deletions_and_thesaurus_changes(tmp_path
         assert orphans == 0
 
 
+def _downgrade_to_schema_1(conn: sqlite3.Connection) -> None:
+    """Remove what db/002 adds, leaving the data as an archive of schema 1 holds it."""
+    sql = (paths.SCHEMA_DIR / "002_statement_context.sql").read_text(encoding="utf-8")
+    conn.execute("BEGIN")
+    for kind, name in re.findall(r"CREATE (TRIGGER|VIEW|TABLE|INDEX) (\w+)", sql):
+        conn.execute(f"DROP {kind} IF EXISTS {name}")  # a table takes its indexes with it
+    for column in re.findall(r"ALTER TABLE statements ADD COLUMN (\w+)", sql):
+        conn.execute(f"ALTER TABLE statements DROP COLUMN {column}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+
+
 def test_an_archive_of_schema_1_is_upgraded_with_context_and_closure(tmp_path: Path) -> None:
-    version_1 = tmp_path / "db"
-    version_1.mkdir()
-    (version_1 / "001_initial.sql").write_text(
-        (paths.SCHEMA_DIR / "001_initial.sql").read_text(encoding="utf-8"), encoding="utf-8")
     path = tmp_path / "old.sqlite"
-    old = connect(path, readonly=False)
-    migrations.migrate(old, path, version_1)
-    summary = import_paths(old, [SAMPLES])
-    assert not summary.failures
+    with Archive.open(path) as archive:
+        assert not archive.import_paths([SAMPLES]).failures
+    old = sqlite3.connect(path, isolation_level=None)
+    _downgrade_to_schema_1(old)
+    assert "meeting_id" not in {row[1] for row in old.execute("PRAGMA table_info(statements)")}
     old.close()
     with Archive.open(path) as archive:
         c = archive.connection()

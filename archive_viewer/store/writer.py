@@ -130,10 +130,10 @@ def _insert_section(conn: sqlite3.Connection, section: Section, meeting_id: int,
     section_id = int(cursor.lastrowid)  # type: ignore[arg-type]
     _link_issues(conn, "section_issues", section_id, issues.ids(section.issues))
     for item_ordinal, item in enumerate(section.items, start=1):
-        _insert_item(conn, item, section_id, item_ordinal, issues, speakers)
+        _insert_item(conn, item, meeting_id, section_id, item_ordinal, issues, speakers)
 
 
-def _insert_item(conn: sqlite3.Connection, item: Item, section_id: int, ordinal: int,
+def _insert_item(conn: sqlite3.Connection, item: Item, meeting_id: int, section_id: int, ordinal: int,
                  issues: IssueResolver, speakers: _Speakers) -> None:
     cursor = conn.execute(
         "INSERT INTO items (section_id, ordinal, label, heading, text) VALUES (?, ?, ?, ?, ?)",
@@ -141,19 +141,22 @@ def _insert_item(conn: sqlite3.Connection, item: Item, section_id: int, ordinal:
     )
     item_id = int(cursor.lastrowid)  # type: ignore[arg-type]
     for statement_ordinal, statement in enumerate(item.statements, start=1):
-        _insert_statement(conn, statement, item_id, statement_ordinal, issues, speakers)
+        _insert_statement(conn, statement, (meeting_id, section_id, item_id), statement_ordinal,
+                          issues, speakers)
 
 
-def _insert_statement(conn: sqlite3.Connection, statement: Statement, item_id: int, ordinal: int,
-                      issues: IssueResolver, speakers: _Speakers) -> None:
+def _insert_statement(conn: sqlite3.Connection, statement: Statement, place: tuple[int, int, int],
+                      ordinal: int, issues: IssueResolver, speakers: _Speakers) -> None:
     is_joint = statement.speaker == JOINT
     speaker_id = speakers.id_for(statement.speaker) if statement.speaker and not is_joint else None
+    meeting_id, section_id, item_id = place
+    # meeting_id and section_id given here spare the schema-v2 trigger its look-up.
     cursor = conn.execute(
         """
-        INSERT INTO statements (item_id, ordinal, speaker_id, is_joint, text)
-        VALUES (?, ?, ?, ?, ?)
+        INSERT INTO statements (meeting_id, section_id, item_id, ordinal, speaker_id, is_joint, text)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
-        (item_id, ordinal, speaker_id, int(is_joint), statement.text),
+        (meeting_id, section_id, item_id, ordinal, speaker_id, int(is_joint), statement.text),
     )
     statement_id = int(cursor.lastrowid)  # type: ignore[arg-type]
     _link_issues(conn, "statement_issues", statement_id, issues.ids(statement.issues))
