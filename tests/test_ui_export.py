@@ -99,3 +99,12 @@ def test_a_failed_export_says_why_and_the_window_goes_on(
 def test_safe_file_names() -> None:
     assert safe_file_name('2012-04-07 Japan/ROK: "talks"?') == "2012-04-07 Japan ROK talks"
     assert safe_file_name("...") == "export"
+
+
+def test_the_paper_size_is_chosen_in_the_file_menu(window: MainWindow) -> None:
+    file_menu = window.menuBar().actions()[0].menu()
+    paper = next(a.menu() for a in file_menu.actions() if a.menu() and "Paper" in a.text())
+    letter = next(a for a in paper.actions() if "Letter" in a.text() and "Automatic" not in a.text())
+    letter.trigger()
+    assert window.exporter._paper() == "letter"
+    assert sum(a.isChecked() for a in paper.actions()) == 1

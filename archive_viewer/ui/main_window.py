@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.sidebar, self.tree)
         QWidget.setTabOrder(self.tree, self.detail.browser)
 
+        self.exporter = PdfExportController(self, self.tasks, self.settings,
+                                            self._gui_connection, lambda: self.detail.grouping)
         self.actions = WindowActions(self)
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
@@ -156,8 +158,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_totals, 1)
         self.statusBar().setSizeGripEnabled(True)
 
-        self.exporter = PdfExportController(self, self.tasks, self.settings,
-                                            self._gui_connection, lambda: self.detail.grouping)
         self.importer = ImportController(self)
         self.importer.finished.connect(self._after_import)
         self.importer.failed.connect(self._import_failed)
@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
         file.addActions([a.import_files, a.import_folder])
         file.addSeparator()
         file.addActions([a.export_pdf, a.export_filter_pdf])
+        file.addMenu(self.exporter.paper_menu(file))
         file.addSeparator()
         file.addAction(a.quit)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from archive_viewer.export import ExportError
-from archive_viewer.export.pdf import ExportResult
+from archive_viewer.export.pdf import ExportResult, default_paper
 from archive_viewer.export.run import export_filter_with, export_node_with
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter
@@ -157,6 +158,22 @@ class PdfExportController(QObject):
 
     def _paper(self) -> str | None:
         return self._settings.get(keys.EXPORT_PAPER) or None
+
+    def paper_menu(self, parent: QMenu) -> QMenu:
+        """File ▸ PDF Paper Size: automatic (from the locale), A4 or US Letter; kept in settings."""
+        menu = QMenu("PDF &Paper Size", parent)
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        current = self._settings.get(keys.EXPORT_PAPER)
+        automatic = f"&Automatic ({'US Letter' if default_paper() == 'letter' else 'A4'})"
+        for value, label in (("", automatic), ("a4", "A&4"), ("letter", "US &Letter")):
+            action = QAction(label, menu, checkable=True)
+            action.setChecked(value == current)
+            action.setData(value)
+            group.addAction(action)
+            menu.addAction(action)
+        group.triggered.connect(lambda action: self._settings.set(keys.EXPORT_PAPER, action.data()))
+        return menu
 
 
 def safe_file_name(text: str, limit: int = 120) -> str:
