@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.db_path))
 
         self.filter_state.changed.connect(self._on_filter_changed)
+        self.sidebar.result_activated.connect(self.select_node)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
 
     # -- the archive ---------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The FilterState is the single source of truth. Controls here only ask it for changes
 (``toggle``, ``update``, ``remove``); what they show — checked values, chips, the search text,
 the dates — is redrawn from the filter whenever it changes. Facet counts are computed off the
-GUI thread (TaskRunner key "facets"), so typing and clicking never wait for SQLite.
+GUI thread (TaskRunner key "facets"), so typing and clicking never wait for SQLite. While there
+is search text, the ranked hits (TaskRunner key "search") are listed under the search box.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,6 +30,7 @@ from archive_viewer.store import queries
 from archive_viewer.store.filters import MEETING_KINDS, Filter, SearchHint, fts_query
 from archive_viewer.ui import icons
 from archive_viewer.ui.filter_state import FilterState
+from archive_viewer.ui.search_results import RESULT_LIMIT, SearchResultsView
 from archive_viewer.ui.sidebar_chips import ChipBar, ChipSpec
 from archive_viewer.ui.sidebar_dates import DateRangeEditor
 from archive_viewer.ui.sidebar_facets import (
@@ -55,6 +58,10 @@ class FilterSidebar(QWidget):
 
     #: Facet counts arrived (tests and the status bar may wait for it).
     facets_updated = Signal(object)
+    #: Search hits arrived and are listed (list[SearchHit]).
+    results_updated = Signal(object)
+    #: A search hit was chosen: (node kind, node id), e.g. ("item", 42).
+    result_activated = Signal(str, int)
 
     def __init__(self, filter_state: FilterState, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +74,7 @@ class FilterSidebar(QWidget):
         self._labels: dict[str, dict[Any, str]] = {facet: {} for facet in _FACETS}
         self._labels["kinds"].update(MEETING_KINDS)
         self._applied_text = filter_state.filter.text
+        self._search_serial = 0
 
         # Search box and its hint.
         self.search_box = QLineEdit(self)
@@ -94,6 +102,9 @@ class FilterSidebar(QWidget):
         self._search_timer.timeout.connect(self._apply_search)
         self.search_box.textEdited.connect(lambda _text: self._search_timer.start())
         self.search_box.returnPressed.connect(self._apply_search)
+        self.results = SearchResultsView(self)
+        self.results.hide()  # only while there is search text
+        self.results.result_activated.connect(self.result_activated)
 
         # Active filters.
         self.filters_header = QWidget(self)
@@ -151,6 +162,7 @@ class FilterSidebar(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.search_box)
         layout.addWidget(self.search_hint)
+        layout.addWidget(self.results)
         layout.addWidget(self.filters_header)
         layout.addWidget(self.chips)
         layout.addWidget(self.scroll, 1)
@@ -168,6 +180,7 @@ class FilterSidebar(QWidget):
         f = self.filter_state.filter
         self.tasks.run(lambda conn: queries.facets(conn, f), self._show_facets,
                        on_error=self._facets_failed, key="facets")
+        self._search(f)
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box, its text selected for retyping."""
@@ -232,7 +245,7 @@ class FilterSidebar(QWidget):
 
     def _fix_tab_order(self) -> None:
         # Chips are made after everything else; put them between the search box and the facets.
-        chain: list[QWidget] = [self.search_box]
+        chain: list[QWidget] = [self.search_box, self.results.list]
         chain += [chip.close_button for chip in self.chips.chips]
         chain.append(self.clear_button)
         chain.append(self.sections["issues"].header)
@@ -263,6 +276,45 @@ class FilterSidebar(QWidget):
 
     def _remove_chip(self, facet: str, value: object) -> None:
         self.filter_state.remove(facet, value)
+
+    # -- search results --------------------------------------------------------------------
+
+    def _search(self, f: Filter) -> None:
+        if not f.text.strip():
+            self._search_serial += 1  # an answer still on its way is for text no longer there
+            self.results.hide()
+            self.results.set_hits([])
+            return
+        self._search_serial += 1
+        serial = self._search_serial
+        self.tasks.run(lambda conn: queries.search(conn, f, limit=RESULT_LIMIT),
+                       lambda hits: self._show_results(serial, hits),
+                       on_error=lambda error: self._search_failed(serial, error), key="search")
+
+    def _show_results(self, serial: int, hits: list[queries.SearchHit]) -> None:
+        if serial != self._search_serial:
+            return
+        self.results.set_hits(hits)
+        self._budget_results()
+        self.results.show()
+        self.results_updated.emit(hits)
+
+    def _search_failed(self, serial: int, error: Exception) -> None:
+        if serial != self._search_serial:
+            return
+        self.results.hide()
+        if isinstance(error, SearchHint):
+            self._show_hint(str(error))
+        else:
+            self._show_hint(f"The search could not be run: {error}")
+
+    def _budget_results(self) -> None:
+        # At most about 40% of the sidebar's height, so that the facets stay usable at 1280x800.
+        self.results.set_max_height(int(self.height() * 0.4))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._budget_results()
 
     # -- facet counts ----------------------------------------------------------------------
 
