@@ -46,9 +46,9 @@ def test_people(pair: tuple[dict, dict]) -> None:
 def test_sections_items_and_speakers(pair: tuple[dict, dict]) -> None:
     gold, got = pair
     assert [(s["number"], s["title"]) for s in got["sections"]] == [(s["number"], s["title"]) for s in gold["sections"]]
-    for g_sec, p_sec in zip(gold["sections"], got["sections"]):
+    for g_sec, p_sec in zip(gold["sections"], got["sections"], strict=True):
         assert [i["label"] for i in p_sec["items"]] == [i["label"] for i in g_sec["items"]]
-        for g_item, p_item in zip(g_sec["items"], p_sec["items"]):
+        for g_item, p_item in zip(g_sec["items"], p_sec["items"], strict=True):
             want = [(st["speaker"], _words(st["starts_with"])[:5]) for st in g_item["statements"]]
             have = [(st["speaker"], _words(st["text"])[:5]) for st in p_item["statements"]]
             assert have == want
