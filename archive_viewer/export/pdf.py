@@ -198,6 +198,7 @@ class _Pages:
         # No ligatures: "ﬀ" in "Affairs" would make the text unsearchable as typed.
         for tag in ("liga", "clig"):
             self.font.setFeature(QFont.Tag(tag), 0)
+        self.line_height = QFontMetricsF(self.font, writer).height()
         self.small_font = QFont(self.font)
         self.small_font.setPointSizeF(8)
 
@@ -220,9 +221,14 @@ class _Pages:
         clip = QRectF(0, page * self.body_height, self.body_width, self.body_height)
         painter.setClipRect(clip)
         context = QAbstractTextDocumentLayout.PaintContext()
-        # Known flaw: for a paragraph that runs over a page break, QTextLayout also draws the
-        # line just above the clip (hidden by the painter's clip, but in the PDF's text layer).
-        context.clip = clip
+        # QTextLayout draws every line that touches the clip, so a paragraph running over a page
+        # break would also draw the line ending exactly at this page's top (hidden by the
+        # painter's clip, yet in the PDF's text layer). Lines are paginated whole, so a clip
+        # half a line inside still meets every line of this page and none of its neighbours'.
+        # Known flaw left: a table cell (the coloured bar beside a statement) that runs over a
+        # break still repeats its last line at the next page's top in the text layer.
+        inset = self.line_height / 2
+        context.clip = clip.adjusted(0, inset, 0, -inset)
         context.palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
         doc.documentLayout().draw(painter, context)
         painter.restore()
