@@ -276,13 +276,18 @@ def item_heading(label: str | None, heading: str | None) -> str:
 
 # -- the page --------------------------------------------------------------------------------
 
-def render(content: DetailContent, *, grouping: str, colours: Colours) -> str:
-    """The whole page for a meeting, section or item."""
+def render(content: DetailContent, *, grouping: str, colours: Colours, paper: bool = False) -> str:
+    """The whole page for a meeting, section or item.
+
+    ``paper``: statements as indented paragraphs instead of table rows with a coloured bar. A
+    table cell running over a printed page break repeats its last line in the PDF's text layer,
+    and a bar would leave slivers at page feet; the speaker's colour stays in the headings.
+    """
     meeting = content.meeting
     pattern = term_pattern(content.terms)
     speaker_colour = speaker_colours(meeting, content.statements, colours.dark)
     principals = [p.person_id for p in meeting.participants if p.role == "principal"]
-    page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting)
+    page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting, paper)
 
     parts = [_style(), _meeting_header(meeting, colours, speaker_colour,
                                               with_summary=content.kind == "meeting")]
@@ -431,6 +436,7 @@ class _Page:
     principals: list[int]
     filtered: bool
     meeting: MeetingLike
+    paper: bool = False
 
     def statements(self, statements: Sequence[StatementLike], grouping: str) -> str:
         if grouping == "document":
@@ -452,7 +458,7 @@ class _Page:
                 f"statement{'' if count == 1 else 's'}</span></h3>"
             )
             rows = [self._row(s, colour, with_speaker=False) for s in group.statements]
-            out.append(_table(rows))
+            out.append(self._table(rows))
         return "\n".join(out)
 
     def _in_document_order(self, statements: Sequence[StatementLike]) -> str:
@@ -460,15 +466,17 @@ class _Page:
         last_item: int | None = None
         for statement in statements:
             if statement.item_id != last_item and statement.item_heading:
-                rows.append(
-                    f'<tr><td></td><td style="padding-top:8px;"><b>'
-                    f"{esc(item_heading(statement.item_label, statement.item_heading))}</b></td></tr>"
-                )
+                heading = esc(item_heading(statement.item_label, statement.item_heading))
+                rows.append(f'<p style="margin:8px 0 2px 14px;"><b>{heading}</b></p>' if self.paper else
+                            f'<tr><td></td><td style="padding-top:8px;"><b>{heading}</b></td></tr>')
             colour = self.speaker_colour.get(speaker_key(statement), self.colours.text)
             rows.append(self._row(statement, colour, with_speaker=True,
                                   first_in_item=statement.item_id != last_item))
             last_item = statement.item_id
-        return _table(rows)
+        return self._table(rows)
+
+    def _table(self, rows: list[str]) -> str:
+        return "".join(rows) if self.paper else _table(rows)
 
     def _speaker_about(self, statement: StatementLike) -> str:
         if statement.speaker_id is None:
@@ -500,6 +508,10 @@ class _Page:
                 for issue in statement.issues
             )
         background = f' bgcolor="{c.match_bg}"' if self.filtered and statement.matches else ""
+        body = (f"{label}{speaker}<a name=\"statement-{statement.id}\"><span{text_style}>"
+                f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}")
+        if self.paper:
+            return f'<p style="margin:0px 0px 7px 14px;">{body}</p>'
         return (
             f'<tr><td width="4" bgcolor="{colour}"></td>'
             f'<td{background} style="padding:4px 8px 6px 8px;">'

@@ -275,6 +275,16 @@ def test_a_long_section_spans_pages_numbered_n_of_total(qapp, long_db: Path, tmp
         assert needle in text
 
 
+def test_the_text_layer_holds_each_line_once(qapp, long_db: Path, tmp_path: Path) -> None:
+    """No paragraph runs over a page break half hidden: search finds every phrase once."""
+    out = tmp_path / "long.pdf"
+    pages, _ = export(long_db, "section", 1, out, grouping="document")
+    full = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    header = "Japan-ROK Foreign Ministers' Meeting on Everything (日韓外相会談)"
+    furniture = pages * (len(header.split()) + len("page 1 of 1".split()))
+    assert len(full.split()) == len(pdf_body(out).split()) + furniture
+
+
 def test_a_heading_is_never_the_last_line_of_a_page(qapp, long_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "long-by-speaker.pdf"
     export(long_db, "section", 1, out, grouping="speaker")

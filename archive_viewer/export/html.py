@@ -28,10 +28,7 @@ def part_html(part: ExportPart, *, grouping: str, exported_on: date, archive_nam
     """One meeting, section or item: header, heading, statements, then where it comes from."""
     content = DetailContent(kind=part.kind, meeting=part.meeting, statements=part.statements,
                             section=part.section, item=part.item)
-    body = render(content, grouping=grouping, colours=COLOURS)
-    # A statement pushed to the next page would leave its top padding, with the speaker's
-    # colour bar beside it, as a sliver at the foot of the page: no top padding on paper.
-    body = body.replace("padding:4px 8px 6px 8px;", "padding:0px 8px 6px 8px;")
+    body = render(content, grouping=grouping, colours=COLOURS, paper=True)
     return body + "\n" + _provenance(part, exported_on, archive_name)
 
 

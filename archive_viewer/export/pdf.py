@@ -141,6 +141,7 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     for done, part in enumerate(parts):
         doc = pages.document(part_html(part, grouping=grouping, exported_on=exported_on,
                                        archive_name=archive_name))
+        _keep_short_paragraphs_whole(doc, pages.body_height)
         _keep_headings_with_text(doc, pages.body_height)
         bodies.append(doc)
         part_pages.append(body_pages)
@@ -225,8 +226,8 @@ class _Pages:
         # break would also draw the line ending exactly at this page's top (hidden by the
         # painter's clip, yet in the PDF's text layer). Lines are paginated whole, so a clip
         # half a line inside still meets every line of this page and none of its neighbours'.
-        # Known flaw left: a table cell (the coloured bar beside a statement) that runs over a
-        # break still repeats its last line at the next page's top in the text layer.
+        # Statements are paragraphs on paper (no table cells, which repeat lines the same way),
+        # and short ones never straddle a break (_keep_short_paragraphs_whole).
         inset = self.line_height / 2
         context.clip = clip.adjusted(0, inset, 0, -inset)
         context.palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
@@ -266,6 +267,28 @@ def _set_page_break(block) -> None:
     # The layout is lazy: without this, blocks after the change keep stale (empty) geometry
     # and are neither measured nor painted.
     block.document().pageCount()
+
+
+def _keep_short_paragraphs_whole(doc: QTextDocument, page_height: float) -> None:
+    """A paragraph shorter than a third of a page that would run over a page break starts the
+    next page instead.
+
+    Easier to read, and it keeps the PDF's text layer clean: Qt draws a block that runs over a
+    page break whole on both pages, clipped, so its hidden lines would be found twice by search.
+    """
+    layout = doc.documentLayout()
+    for block in _blocks(doc):
+        rect = layout.blockBoundingRect(block)
+        if rect.height() >= page_height / 3 or rect.height() <= 0:
+            continue
+        first_page = math.floor(rect.top() / page_height)
+        last_page = math.floor((rect.bottom() - 1) / page_height)
+        if last_page > first_page and rect.top() - first_page * page_height > 1:
+            # The headings just above go along, so that none ends a page.
+            target = block
+            while target.previous().isValid() and target.previous().blockFormat().headingLevel():
+                target = target.previous()
+            _set_page_break(target)  # lays the rest out again
 
 
 def _keep_headings_with_text(doc: QTextDocument, page_height: float) -> None:
