@@ -18,7 +18,7 @@ AV_QT_XCB_DEBS=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxc
 AV_XVFB_DEBS=(xvfb xauth)
 # What the tests use besides Qt: PDF text and images, a small font set, and CJK glyphs
 # (kanji, kana, Hangul) for the PDF export.
-AV_TEST_DEBS=(poppler-utils fonts-dejavu-core fonts-noto-cjk)
+AV_TEST_DEBS=(poppler-utils fonts-dejavu-core fonts-droid-fallback)
 
 av_say() { printf '%s\n' "$*" >&2; }
 av_die() { av_say "$*"; exit 1; }

@@ -63,8 +63,11 @@ LETTER_TERRITORIES = frozenset({
 })
 #: Font families tried per glyph, in order: Latin with macrons first, then CJK (kanji, kana,
 #: Hangul). Those not installed are skipped; Qt's own fallback covers anything left.
-FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "Noto Sans CJK JP",
-                 "Noto Sans CJK KR", "Source Han Sans", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+# Droid Sans Fallback before Noto Sans CJK for kanji and Hangul: Noto CJK maps a kanji and its
+# look-alike Kangxi radical to one glyph, and Qt's text layer then gives the radical (⽇ for 日),
+# so the PDF would not be searchable for the name as written.
+FONT_FAMILIES = ("Noto Sans", "DejaVu Sans", "Liberation Sans", "Droid Sans Fallback",
+                 "Noto Sans CJK JP", "Noto Sans CJK KR", "Source Han Sans", "WenQuanYi Zen Hei")
 BODY_POINT_SIZE = 10
 #: Layout units are CSS pixels (1/96 inch), so the detail pane's HTML keeps its proportions.
 DPI = 96
