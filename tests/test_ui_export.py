@@ -108,3 +108,20 @@ def test_the_paper_size_is_chosen_in_the_file_menu(window: MainWindow) -> None:
     letter.trigger()
     assert window.exporter._paper() == "letter"
     assert sum(a.isChecked() for a in paper.actions()) == 1
+
+
+def test_the_trees_context_menu_exports_a_section(
+        qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "from-menu.pdf"
+    monkeypatch.setattr(window.exporter, "_ask_path", lambda name: out)  # the save dialog
+    index = window.model.index_for("section", 1)
+    menu = window.tree_context_menu(index)
+    assert menu is not None
+    [action] = menu.actions()
+    assert action.text() == "Export Section to PDF…"
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT):
+        action.trigger()
+    assert "1. North Korean Issues" in pdf_text(out)
+    menu.deleteLater()
+    year = window.model.index(0, 0)
+    assert window.tree_context_menu(year) is None  # years have nothing to export

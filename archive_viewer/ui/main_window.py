@@ -619,18 +619,23 @@ class MainWindow(QMainWindow):
             return False
         return self.exporter.export_node(*node)
 
-    def _tree_menu(self, pos: QPoint) -> None:
-        index = self.tree.indexAt(pos)
+    def tree_context_menu(self, index: QModelIndex) -> QMenu | None:
+        """The tree's context menu for the node at ``index`` (None where it has none)."""
         node = self.model.node_at(index) if index.isValid() else None
         if node is None or node[0] not in ("meeting", "section", "item"):
-            return
+            return None
         menu = QMenu(self)
         noun = {"meeting": "Meeting", "section": "Section", "item": "Item"}[node[0]]
         action = menu.addAction(f"Export {noun} to PDF…")
         action.setEnabled(not self.exporter.running)
         action.triggered.connect(lambda: self.exporter.export_node(*node))
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        return menu
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        menu = self.tree_context_menu(self.tree.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def _header_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
