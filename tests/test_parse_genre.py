@@ -121,3 +121,23 @@ def speakers(body: str) -> list[tuple[str | None, int]]:
 )
 def test_speaker_forms_of_the_genre(body: str, expected: list[tuple[str | None, int]]) -> None:
     assert speakers(body) == expected
+
+
+def test_attendees_in_a_sentence_and_in_side_paragraphs() -> None:
+    text = (
+        "Japan-India Foreign Ministers' Strategic Dialogue\n\n22 September, 2009\n\n"
+        "On September 21, Mr. Ken Sato, Minister for Foreign Affairs of Japan, held the Strategic Dialogue with "
+        "Mr. Raj Kumar, External Affairs Minister of India, in Tokyo. Also in attendance were Mr. Taro Ito, "
+        "Ambassador of Japan to India, and Mr. Anil Das, Ambassador of India to Japan.\n\n"
+        "Japanese side: Mr. Jun Abe, Director-General, Southwest Asian Affairs Department\n\n"
+        "Indian side: Mr. Vikram Rao, Joint Secretary\n\n"
+        "1. Bilateral Relations\n\n(1) Minister Sato welcomed Minister Kumar. Minister Kumar thanked him.\n"
+    )
+    m = parse_text(text)
+    assert {p.name: (p.title, p.country) for p in m.attendees} == {
+        "Taro Ito": ("Ambassador of Japan to India", "Japan"),
+        "Anil Das": ("Ambassador of India to Japan", "India"),
+        "Jun Abe": ("Director-General, Southwest Asian Affairs Department", "Japan"),
+        "Vikram Rao": ("Joint Secretary", "India"),
+    }
+    assert [st.speaker for st in m.statements()] == ["Ken Sato", "Raj Kumar"]

@@ -6,6 +6,7 @@ import re
 from .gazetteer import Gazetteer
 from .model import Person
 from .people import Mention, find_mentions
+from .sentences import split_sentences
 
 # A mention right after one of these is someone referred to, not someone at the table.
 _NOT_PRESENT = re.compile(
@@ -144,7 +145,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
         attendee_parts += [g for g in groups if _ATTEND_CUE.search(g)]
     # Sentences of the main text that list attendees ("Also in attendance were ...").
     main_text = " ".join(main_parts)
-    main_sentences = re.split(r"(?<=[.])\s+(?=[A-Z(])", main_text)
+    main_sentences = split_sentences(main_text)  # not at "Mr." or "U.S."
     principal_text = " ".join(s for s in main_sentences if not re.match(r"(?:Also\s|Present|Attend|Joining)", s))
     attendee_parts += [s for s in main_sentences if re.match(r"(?:Also\s|Present|Attend|Joining)", s)]
 

@@ -49,6 +49,7 @@ TITLE_WORDS = TITLE_HEADS | {
     "Counter-Terrorism", "Cyber", "Maritime", "Ocean", "Space", "Sustainable", "Climate",
     "Indo-Pacific", "Secretary-General's", "Parliament", "Senate", "Diet",
     "Liberal", "Democrats", "Vice-Chair", "Deputy-Director", "Chargé", "d'Affaires",
+    "Southwest", "Northwest", "Southern", "Atlantic", "Arctic", "Mekong", "Peninsula",
 }
 FUNCTION_WORDS = {
     "The", "A", "An", "On", "In", "At", "As", "It", "This", "That", "These", "Those", "He", "She",
