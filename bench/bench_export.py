@@ -1,23 +1,19 @@
 """Benchmark (not a test) of the PDF export: a typical section, and a 100-section filter export.
 
-    .venv/bin/python bench/bench_export.py [--meetings 150] [--runs 7]
+    .venv/bin/python -m bench.bench_export [--meetings 150] [--runs 7]
 
-Builds a synthetic archive in a temporary folder (the parsed samples written again and again
-through write_meeting, on other days and with renamed people), then prints the median time of
-each export over several runs.
+Builds a synthetic archive in a temporary folder (bench/generate.py, plus the reference document
+for a typical section), then prints the median time of each export over several runs.
 """
 from __future__ import annotations
 
 import argparse
-import copy
-import hashlib
 import os
 import statistics
 import sys
 import tempfile
 import time
 from contextlib import closing
-from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,31 +22,20 @@ from archive_viewer import paths
 from archive_viewer.export.content import load_filter_parts, load_node_parts
 from archive_viewer.export.pdf import write_pdf
 from archive_viewer.export.run import gui_application
-from archive_viewer.ingest import parse_document
-from archive_viewer.store import Archive, DocumentRecord, queries, write_meeting
+from archive_viewer.store import Archive, queries
 from archive_viewer.store.connection import connect
 from archive_viewer.store.filters import Filter
+from bench import generate
 
 REFERENCE = "000_19a025d9c24d22f3.txt"
 
 
 def build_archive(path: Path, meetings: int) -> None:
-    samples = [parse_document(p.read_bytes(), p.name) for p in sorted(paths.SAMPLES_DIR.iterdir())
-               if p.suffix in (".txt", ".html")]
-    with Archive.open(path, create=True) as archive, archive.transaction() as conn:
-        for n in range(meetings):
-            meeting = copy.deepcopy(samples[n % len(samples)])
-            if n % 3:
-                renamed = {p.name: f"{p.name} {n % 7}" for p in meeting.people}
-                for person in meeting.people:
-                    person.name = renamed[person.name]
-                for statement in meeting.statements():
-                    statement.speaker = renamed.get(statement.speaker, statement.speaker)
-            meeting.held_on = date(2000, 1, 1) + timedelta(days=37 * n)
-            name = REFERENCE if n == 0 else f"{n}.txt"
-            digest = hashlib.sha256(f"synthetic {n}".encode()).hexdigest()
-            write_meeting(conn, meeting, DocumentRecord(
-                f"/synthetic/{name}", name, digest, "text", 0, "", "2024-01-01T00:00:00"))
+    """Generated meetings (bench/generate.py) plus the reference document, for its section 1."""
+    generate.build_archive(path, meetings, progress=False)
+    with Archive.open(path) as archive:
+        result = archive.import_document(paths.SAMPLES_DIR / REFERENCE)
+        assert result.status == "imported", result.line()
 
 
 def median_seconds(run, runs: int) -> float:
