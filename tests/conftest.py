@@ -100,3 +100,15 @@ def no_leaked_widgets(request: pytest.FixtureRequest) -> Iterator[None]:
         widget.deleteLater()  # type: ignore[attr-defined]
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     pytest.fail(f"test left top-level widgets alive: {names}; register them with qtbot.addWidget()")
+
+
+@pytest.fixture(scope="module")
+def samples_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of the bundled sample documents, one per test module (tests may read it freely)."""
+    from archive_viewer import paths
+    from archive_viewer.store import Archive
+
+    path = tmp_path_factory.mktemp("samples") / "samples.sqlite"
+    with Archive.open(path, create=True) as archive:
+        assert not archive.import_paths([paths.SAMPLES_DIR]).failures
+    return path

@@ -96,12 +96,8 @@ def assert_in_order(text: str, needles: list[str]) -> None:
 # -- archives ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "samples.sqlite"
-    with Archive.open(path, create=True) as archive:
-        summary = archive.import_paths([SAMPLES])
-    assert not summary.failures
-    return path
+def sample_db(samples_archive: Path) -> Path:
+    return samples_archive
 
 
 def reference_section(db: Path, ordinal: int = 1) -> int:

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from archive_viewer import paths, store
 from archive_viewer.export.pdf import ExportResult
 from archive_viewer.store.filters import Filter
 from archive_viewer.ui.main_window import MainWindow
@@ -20,11 +19,8 @@ TIMEOUT = 20_000
 
 
 @pytest.fixture(scope="module")
-def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("samples") / "samples.sqlite"
-    with store.Archive.open(path, create=True) as archive:
-        assert not archive.import_paths([paths.SAMPLES_DIR]).failures
-    return path
+def samples_db(samples_archive: Path) -> Path:
+    return samples_archive
 
 
 @pytest.fixture

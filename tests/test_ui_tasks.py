@@ -11,21 +11,14 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from archive_viewer import paths
 from archive_viewer.store import Archive
 from archive_viewer.store.filters import Filter
 from archive_viewer.ui.tasks import TaskRunner
 
 
 @pytest.fixture(scope="module")
-def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tasks") / "a.sqlite"
-    archive = Archive.open(path)
-    try:
-        archive.import_paths([paths.SAMPLES_DIR])
-    finally:
-        archive.close()
-    return path
+def sample_archive(samples_archive: Path) -> Path:
+    return samples_archive
 
 
 @pytest.fixture
