@@ -193,10 +193,15 @@ class Archive:
 
     def import_paths(self, paths: Iterable[Path | str], *,
                      progress: ProgressCallback | None = None,
-                     should_cancel: Callable[[], bool] | None = None) -> ImportSummary:
-        """Import files and folders (recursively), one transaction per document."""
+                     should_cancel: Callable[[], bool] | None = None,
+                     workers: int | None = None) -> ImportSummary:
+        """Import files and folders (recursively), one transaction per document.
+
+        Many files are parsed in ``workers`` processes (default: one per CPU) while this
+        thread writes; ``workers=1`` parses in this thread.
+        """
         return import_paths(self.connection(), paths, self.parser,
-                            progress=progress, should_cancel=should_cancel)
+                            progress=progress, should_cancel=should_cancel, workers=workers)
 
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""

@@ -1,8 +1,16 @@
 """Importing files: one transaction per document, a result for every file, never a traceback."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
+import signal
 import sqlite3
-from collections.abc import Callable, Iterable
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,6 +81,37 @@ class ImportSummary:
 def import_document(conn: sqlite3.Connection, path: Path, parser: Parser = default_parser,
                     ) -> ImportResult:
     """Import one file; whatever goes wrong comes back as a "failed" result with the reason."""
+    prepared = _read(conn, path)
+    if isinstance(prepared, ImportResult):
+        return prepared
+    return _store_parsed(conn, prepared, parse_source(prepared.data, path.name, parser))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What parsing one document gave: its text and meeting, or why it could not be parsed."""
+
+    raw_text: str | None = None
+    meeting: Meeting | None = None
+    reason: str | None = None
+
+
+def parse_source(data: bytes, name: str, parser: Parser = default_parser) -> Parsed:
+    """Decode and parse a document's bytes; any problem comes back as ``reason``, never raised."""
+    try:
+        raw_text = decode_text(data)
+        meeting = parser(data, name)
+    except NotAMeetingDocument as exc:
+        return Parsed(reason=str(exc) or "is not a meeting overview")
+    except ImportError as exc:
+        return Parsed(reason=f"cannot be parsed: the parser is not available ({exc})")
+    except Exception as exc:  # a parser bug must cost this file only, not the batch
+        return Parsed(reason=f"could not be parsed ({type(exc).__name__}: {exc})")
+    return Parsed(raw_text, meeting)
+
+
+def _read(conn: sqlite3.Connection, path: Path) -> SourceFile | ImportResult:
+    """The file's bytes to parse, or its final result: unreadable, or already imported."""
     try:
         source = read_source(path)
     except BadInputError as exc:
@@ -80,25 +119,21 @@ def import_document(conn: sqlite3.Connection, path: Path, parser: Parser = defau
     present = _document_with_sha(conn, source.sha256)
     if present is not None:
         return ImportResult(path, "unchanged", ALREADY_IN_ARCHIVE, present)
+    return source
 
-    try:
-        raw_text = decode_text(source.data)
-        meeting = parser(source.data, path.name)
-    except NotAMeetingDocument as exc:
-        return ImportResult(path, "failed", str(exc) or "is not a meeting overview")
-    except ImportError as exc:
-        return ImportResult(path, "failed",
-                            f"cannot be parsed: the parser is not available ({exc})")
-    except Exception as exc:  # a parser bug must cost this file only, not the batch
-        return ImportResult(path, "failed", f"could not be parsed ({type(exc).__name__}: {exc})")
 
+def _store_parsed(conn: sqlite3.Connection, source: SourceFile, parsed: Parsed) -> ImportResult:
+    if parsed.meeting is None or parsed.raw_text is None:
+        return ImportResult(source.path, "failed", parsed.reason)
     try:
-        return _store(conn, source, raw_text, meeting)
+        return _store(conn, source, parsed.raw_text, parsed.meeting)
     except sqlite3.Error as exc:
-        return ImportResult(path, "failed", f"could not be stored in the archive ({exc})")
+        return ImportResult(source.path, "failed",
+                            f"could not be stored in the archive ({exc})")
     except Exception as exc:  # the transaction was rolled back; report, and go on
         return ImportResult(
-            path, "failed", f"could not be stored in the archive ({type(exc).__name__}: {exc})"
+            source.path, "failed",
+            f"could not be stored in the archive ({type(exc).__name__}: {exc})"
         )
 
 
@@ -136,20 +171,148 @@ def _store(conn: sqlite3.Connection, source: SourceFile, raw_text: str,
 def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
                  parser: Parser = default_parser, *,
                  progress: ProgressCallback | None = None,
-                 should_cancel: Callable[[], bool] | None = None) -> ImportSummary:
+                 should_cancel: Callable[[], bool] | None = None,
+                 workers: int | None = None) -> ImportSummary:
     """Import files and folders (recursively: *.txt, *.htm, *.html, hidden files skipped).
 
     Each file is its own transaction, so a failure costs that file only. ``should_cancel`` is
     asked before each file; documents imported before a cancel stay imported.
+
+    With many files (:data:`POOL_MIN_FILES`) and the default parser, documents are parsed in
+    ``workers`` processes (default: one per CPU) while this thread writes them, in the same
+    order and with the same results as one by one. ``workers=1`` parses here.
     """
     files, problems = walk_documents(Path(p) for p in paths)
     summary = ImportSummary([ImportResult(p.path, "failed", p.reason) for p in problems])
-    for done, file in enumerate(files, start=1):
-        if should_cancel is not None and should_cancel():
-            summary.cancelled = True
-            break
-        result = import_document(conn, file, parser)
-        summary.results.append(result)
-        if progress is not None:
-            progress(done, len(files), result)
+    size = pool_size(len(files), parser, workers)
+    prepared = (_prepared_in_pool(conn, files, size) if size
+                else _prepared_here(conn, files, parser))
+    try:
+        for done, (file, item) in enumerate(prepared, start=1):
+            if should_cancel is not None and should_cancel():
+                summary.cancelled = True
+                break
+            if isinstance(item, ImportResult):
+                result = item
+            else:
+                source, parsed = item
+                result = _store_parsed(conn, source, parsed)
+            summary.results.append(result)
+            if progress is not None:
+                progress(done, len(files), result)
+    finally:
+        prepared.close()  # stops the pool's workers, also on a cancel or an error
     return summary
+
+
+_Prepared = Iterator[tuple[Path, "ImportResult | tuple[SourceFile, Parsed]"]]
+
+
+def _prepared_here(conn: sqlite3.Connection, files: list[Path], parser: Parser) -> _Prepared:
+    for file in files:
+        source = _read(conn, file)
+        if isinstance(source, ImportResult):
+            yield file, source
+        else:
+            yield file, (source, parse_source(source.data, file.name, parser))
+
+
+#: Fewer files than this are parsed in this process: starting the worker processes (a new
+#: interpreter each, importing the parser and compiling its patterns) costs about as much as
+#: parsing this many documents.
+POOL_MIN_FILES = 64
+
+#: Documents sent to a worker at a time: enough to make the hand-over cheap, few enough that
+#: progress stays smooth and a cancel is quick.
+POOL_CHUNK = 8
+
+
+def pool_size(files: int, parser: Parser, workers: int | None = None) -> int:
+    """How many parsing processes an import of ``files`` files uses; 0 for none."""
+    if parser is not default_parser:  # another parser may not exist in a fresh process
+        return 0
+    if workers is None:
+        if files < POOL_MIN_FILES:
+            return 0
+        workers = _cpu_count()
+    return workers if workers > 1 else 0
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _prepared_in_pool(conn: sqlite3.Connection, files: list[Path], workers: int) -> _Prepared:
+    """Files read and checked here, parsed in ``workers`` processes, handed back in order.
+
+    At most a few chunks per worker are read ahead, so memory stays small however many files.
+    If the pool breaks (a worker killed, say), the remaining documents are parsed here.
+    """
+    pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_worker_start)
+    pending: deque[tuple[list[tuple[Path, SourceFile | ImportResult]], Future[list[Parsed]] | None]]
+    pending = deque()
+    chunks = _chunks(files, POOL_CHUNK)
+    try:
+        while True:
+            while len(pending) < workers * 4:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                read = [(file, _read(conn, file)) for file in chunk]
+                jobs = [(s.data, file.name) for file, s in read if isinstance(s, SourceFile)]
+                future = pool.submit(_parse_chunk, jobs) if jobs else None
+                pending.append((read, future))
+            if not pending:
+                return
+            read, future = pending.popleft()
+            parsed = iter(_chunk_result(future, read))
+            for file, source in read:
+                yield file, (source if isinstance(source, ImportResult)
+                             else (source, next(parsed)))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    # "fork" starts at once and shares what this process has loaded, but only a process with
+    # no other threads may fork: the import may run on a thread of the Qt application, and a
+    # child forked there could inherit locks no thread will ever release. Then "spawn".
+    single_threaded = (threading.current_thread() is threading.main_thread()
+                       and threading.active_count() == 1)
+    if single_threaded and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _chunks(files: list[Path], size: int) -> Iterator[list[Path]]:
+    for start in range(0, len(files), size):
+        yield files[start:start + size]
+
+
+def _chunk_result(future: Future[list[Parsed]] | None,
+                  read: list[tuple[Path, SourceFile | ImportResult]]) -> list[Parsed]:
+    if future is None:
+        return []
+    try:
+        return future.result()
+    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        return [parse_source(s.data, file.name) for file, s in read
+                if isinstance(s, SourceFile)]
+
+
+def _worker_start() -> None:
+    # Ctrl-C is the importing process's to handle (it stops the pool); and the parser's
+    # resources are loaded once per worker, not on its first document.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from archive_viewer.ingest.gazetteer import load_gazetteer
+    from archive_viewer.ingest.thesaurus import load_thesaurus
+
+    load_gazetteer()
+    load_thesaurus()
+
+
+def _parse_chunk(jobs: list[tuple[bytes, str]]) -> list[Parsed]:
+    return [parse_source(data, name) for data, name in jobs]
