@@ -171,4 +171,5 @@ _LINK_INSERTS = {
 
 def _link_issues(conn: sqlite3.Connection, table: str, owner_id: int,
                  issue_ids: list[int]) -> None:
-    conn.executemany(_LINK_INSERTS[table], [(owner_id, issue_id) for issue_id in issue_ids])
+    if issue_ids:  # most statements name no issue: spare the call
+        conn.executemany(_LINK_INSERTS[table], [(owner_id, issue_id) for issue_id in issue_ids])

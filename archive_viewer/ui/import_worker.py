@@ -3,7 +3,9 @@
 The worker opens the archive itself, inside its thread (a SQLite connection belongs to the
 thread that made it), and imports one document per transaction through
 ``Archive.import_paths``; a cancel is honoured between documents, so what finished stays and
-no document is ever half in the archive.
+no document is ever half in the archive. A large import parses in worker processes started
+afresh ("spawn", as this is not the main thread) while this thread writes; progress is still
+reported per document written, and a cancel also stops those processes.
 """
 from __future__ import annotations
 
