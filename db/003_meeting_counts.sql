@@ -1,8 +1,8 @@
 -- Archive Viewer archive schema, version 3: statement counts per meeting, by issue and speaker.
 --
 -- The sidebar's facet counts, the tree's year and meeting counts and the status bar's totals
--- follow the filter. For a filter by issues, countries, kinds and dates (no search text, no
--- person) every one of those numbers is a sum over meetings, so they are kept per meeting here
+-- follow the filter. For a filter by an issue, a person, countries, kinds and dates (no search
+-- text) nearly every one of those numbers is a sum over meetings, so they are kept per meeting here
 -- and the queries (archive_viewer/store/summary.py) add up a few rows per meeting instead of
 -- visiting every matching statement: on an archive of 3,000,000 statements a broad issue
 -- matches a million of them, and visiting them took seconds; summing its meetings' rows takes
@@ -47,7 +47,10 @@ CREATE TABLE meeting_speaker_counts (
     statements  INTEGER NOT NULL,
     PRIMARY KEY (issue_id, speaker_key, meeting_id)
 ) WITHOUT ROWID;
-CREATE INDEX meeting_speaker_counts_by_meeting ON meeting_speaker_counts (meeting_id);
+CREATE INDEX meeting_speaker_counts_by_speaker
+    ON meeting_speaker_counts (speaker_key, meeting_id, issue_id, statements);
+CREATE INDEX meeting_speaker_counts_by_meeting
+    ON meeting_speaker_counts (meeting_id, speaker_key, issue_id, statements);
 
 -- stale_meetings: meetings whose rows above may be out of date.
 CREATE TABLE stale_meetings (
