@@ -509,6 +509,7 @@ def build_archive(path: Path | str, n: int, seed: int = 0, batch: int = 2000,
                         hashlib.sha256(f"{seed}|{index}".encode()).hexdigest(), "text",
                         len(raw.encode()), raw, stamp)
                     write_meeting(conn, meeting, record)
+            archive.refresh_counts()
             done += size
             if progress:
                 elapsed = time.perf_counter() - start
