@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive_viewer.store import Archive, queries, summary
+from archive_viewer.store import Archive, delete_document, queries, summary
 from archive_viewer.store.filters import Filter
 from bench.generate import build_archive
 
@@ -142,8 +142,7 @@ def test_a_hand_edit_makes_counts_stale_until_the_archive_is_opened(tmp_path: Pa
         assert conn.execute("SELECT count(*) FROM stale_meetings").fetchone()[0] == 0
 
 
-def test_the_empty_filters_counts_are_read_again_after_another_connection_writes(
-        tmp_path: Path) -> None:
+def test_the_per_issue_sums_follow_an_import_by_another_connection(tmp_path: Path) -> None:
     path = tmp_path / "growing.sqlite"
     build_archive(path, 5, seed=1, progress=False)
     with _reader(path) as conn:
@@ -153,3 +152,29 @@ def test_the_empty_filters_counts_are_read_again_after_another_connection_writes
         with _counting_statements():
             assert queries.facets(conn, Filter()) == after
     assert sum(v.count for v in after.kinds) == 2 * sum(v.count for v in before.kinds)
+
+
+def test_the_per_issue_sums_follow_deleted_and_replaced_documents(tmp_path: Path) -> None:
+    path = tmp_path / "changing.sqlite"
+    build_archive(path, 30, seed=5, progress=False)
+    issues, countries, _kinds, _days, people = _archive_values(path)
+    with Archive.open(path) as archive:
+        with archive.transaction() as conn:
+            for document_id in (2, 7, 11):
+                delete_document(conn, document_id)
+            # A meeting moved to another year and kind, and given another country.
+            conn.execute("UPDATE meetings SET held_on = '1999-05-05', kind = 'other' WHERE id = 3")
+            conn.execute("UPDATE meeting_countries SET country = 'Iceland' WHERE meeting_id = 3 "
+                         "AND ordinal = 2")
+        assert archive.refresh_counts() > 0
+    filters = [Filter(), *(Filter(issues=frozenset({i})) for i in issues[:25]),
+               *(Filter(people=frozenset({p})) for p in people[:5]),
+               Filter(countries=frozenset({"Iceland"}))]
+    with _reader(path) as conn:
+        for f in filters:
+            assert summary.answers(conn, f)
+            fast = _everything(conn, f)
+            with _counting_statements():
+                assert _everything(conn, f) == fast, f
+        assert conn.execute("SELECT count(*) FROM issue_year_counts WHERE meetings <= 0 "
+                            "OR statements < 0").fetchone()[0] == 0

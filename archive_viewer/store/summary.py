@@ -9,17 +9,13 @@ meeting by meeting. queries.py asks :func:`answers` first and falls back to coun
 statements when it says no (search text, several issues or people, or a meeting whose counts
 a write has made stale).
 
-The counts of the empty filter (what the facets show when nothing narrows them, and what one
-facet's own counts are when it alone is selected) sum every meeting's rows; they depend on the
-archive's content only and are kept per connection until another connection writes
-(PRAGMA data_version) or this one does (total_changes).
+The commonest filters, one issue alone or nothing at all (which is also what a facet counts
+under when its own selection is all there is), are answered from per-issue sums
+(issue_year_counts, issue_country_counts, issue_people_counts) without visiting meetings.
 """
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 from archive_viewer.store.filters import Filter, fts_query
@@ -30,12 +26,15 @@ __all__ = ["answers", "facet_counts", "meeting_count", "meetings", "refresh_stal
 
 # -- keeping the counts ----------------------------------------------------------------------
 
-# Set-based over all stale meetings at once: one pass per table instead of seven statements
-# per meeting. A deleted meeting has no statements: it just loses its rows. CROSS JOIN keeps
-# the join order: from the few stale meetings down, never a scan of the whole closure.
-_REFRESH = (
+# Set-based over all stale meetings at once. CROSS JOIN keeps the join order: from the few
+# stale meetings down, never a scan of a whole table. A deleted meeting has no statements: it
+# just loses its rows.
+_RECOUNT_MEETINGS = (
     "DELETE FROM meeting_issue_counts WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
     "DELETE FROM meeting_speaker_counts WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
+    "DELETE FROM meeting_person_counts WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
+    "DELETE FROM counted_countries WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
+    "DELETE FROM counted_principals WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
     """INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
        SELECT 0, m.id, m.held_on, m.kind,
               (SELECT count(*) FROM sections WHERE sections.meeting_id = m.id),
@@ -61,19 +60,97 @@ _REFRESH = (
        CROSS JOIN statements AS s ON s.meeting_id = stale.meeting_id
        CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
        WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
-       GROUP BY s.meeting_id, closure.issue_id, speaker_key""",
+       GROUP BY s.meeting_id, speaker_key, closure.issue_id""",
+    """WITH persons AS (
+           SELECT meeting_id, person_id, max(principal) AS principal FROM (
+               SELECT s.meeting_id, s.speaker_id AS person_id, 0 AS principal
+               FROM stale_meetings AS stale
+               CROSS JOIN statements AS s ON s.meeting_id = stale.meeting_id
+               WHERE s.speaker_id IS NOT NULL
+               UNION ALL
+               SELECT p.meeting_id, p.person_id, 1
+               FROM stale_meetings AS stale
+               CROSS JOIN participants AS p
+                 ON p.meeting_id = stale.meeting_id AND p.role = 'principal')
+           GROUP BY meeting_id, person_id)
+       INSERT INTO meeting_person_counts (meeting_id, person_id, held_on, kind, sections, statements)
+       SELECT m.id, persons.person_id, m.held_on, m.kind, count(DISTINCT s.section_id), count(*)
+       FROM persons
+       CROSS JOIN meetings AS m ON m.id = persons.meeting_id
+       CROSS JOIN statements AS s ON s.meeting_id = m.id
+        AND (s.speaker_id = persons.person_id OR (s.is_joint = 1 AND persons.principal = 1))
+       GROUP BY m.id, persons.person_id""",
+    """INSERT INTO counted_countries (meeting_id, country)
+       SELECT mc.meeting_id, mc.country
+       FROM stale_meetings AS stale CROSS JOIN meeting_countries AS mc
+         ON mc.meeting_id = stale.meeting_id""",
+    """INSERT INTO counted_principals (meeting_id, person_id)
+       SELECT p.meeting_id, p.person_id
+       FROM stale_meetings AS stale CROSS JOIN participants AS p
+         ON p.meeting_id = stale.meeting_id AND p.role = 'principal'""",
+)
+
+# The stale meetings' rows, as they stand, into (:sign = 1) or out of (:sign = -1) the per-issue
+# sums; rows that come to nothing are dropped afterwards (_DROP_EMPTY).
+_ADD_TO_SUMS = (
+    """INSERT INTO issue_year_counts (issue_id, year, kind, meetings, sections, statements)
+       SELECT c.issue_id, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year, c.kind,
+              :sign * count(*), :sign * sum(c.sections), :sign * sum(c.statements)
+       FROM stale_meetings AS stale
+       CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = stale.meeting_id
+       WHERE true
+       GROUP BY c.issue_id, year, c.kind
+       ON CONFLICT (issue_id, year, kind) DO UPDATE SET
+           meetings = meetings + excluded.meetings, sections = sections + excluded.sections,
+           statements = statements + excluded.statements""",
+    """INSERT INTO issue_country_counts (issue_id, country, meetings)
+       SELECT c.issue_id, counted.country, :sign * count(*)
+       FROM stale_meetings AS stale
+       CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = stale.meeting_id
+       CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
+       WHERE true
+       GROUP BY c.issue_id, counted.country
+       ON CONFLICT (issue_id, country) DO UPDATE SET meetings = meetings + excluded.meetings""",
+    """INSERT INTO issue_people_counts (issue_id, person_id, statements)
+       SELECT issue_id, person_id, :sign * sum(statements) FROM (
+           SELECT spoken.issue_id, spoken.speaker_key AS person_id, spoken.statements
+           FROM stale_meetings AS stale
+           CROSS JOIN meeting_speaker_counts AS spoken
+             ON spoken.meeting_id = stale.meeting_id AND spoken.speaker_key > 0
+           UNION ALL
+           SELECT joint.issue_id, principal.person_id, joint.statements
+           FROM stale_meetings AS stale
+           CROSS JOIN meeting_speaker_counts AS joint
+             ON joint.meeting_id = stale.meeting_id AND joint.speaker_key = 0
+           CROSS JOIN counted_principals AS principal ON principal.meeting_id = stale.meeting_id)
+       WHERE true
+       GROUP BY issue_id, person_id
+       ON CONFLICT (issue_id, person_id) DO UPDATE SET
+           statements = statements + excluded.statements""",
+)
+
+_DROP_EMPTY = (
+    "DELETE FROM issue_year_counts WHERE meetings = 0",
+    "DELETE FROM issue_country_counts WHERE meetings = 0",
+    "DELETE FROM issue_people_counts WHERE statements = 0",
     "DELETE FROM stale_meetings",
 )
 
 
 def refresh_stale(conn: sqlite3.Connection) -> int:
-    """Recount every stale meeting; return how many there were.
+    """Recount every stale meeting and mend the per-issue sums; return how many there were.
 
     Call inside a write transaction (Archive.refresh_counts does, after each import).
     """
     stale = int(conn.execute("SELECT count(*) FROM stale_meetings").fetchone()[0])
     if stale:
-        for sql in _REFRESH:
+        for sql in _ADD_TO_SUMS:
+            conn.execute(sql, {"sign": -1})
+        for sql in _RECOUNT_MEETINGS:
+            conn.execute(sql)
+        for sql in _ADD_TO_SUMS:
+            conn.execute(sql, {"sign": 1})
+        for sql in _DROP_EMPTY:
             conn.execute(sql)
     return stale
 
@@ -102,7 +179,14 @@ class _Counts:
         self.issue = next(iter(f.issues), 0)
         self.person = next(iter(f.people), None)
         self.params: dict[str, object] = {"issue": self.issue}
-        conditions = ["c.issue_id = :issue" if self.person is None else "c.issue_id = 0"]
+        # A person alone: meeting_person_counts, read like meeting_issue_counts. A person and
+        # an issue: the person's statements about it, meeting by meeting (`own` below).
+        by_person = self.person is not None and not self.issue
+        if by_person:
+            self.params["person"] = self.person
+            conditions = ["c.person_id = :person"]
+        else:
+            conditions = ["c.issue_id = :issue" if self.person is None else "c.issue_id = 0"]
         if f.kinds:
             conditions.append(f"c.kind IN ({self._many('kind', sorted(f.kinds))})")
         if f.countries:
@@ -124,9 +208,12 @@ class _Counts:
         #: Whether anything but the issue narrows the meetings (countries, kinds, dates, year).
         self.narrows_meetings = len(conditions) > 1
         where = " AND ".join(conditions)
-        if self.person is None:
+        #: Whether :attr:`shown` holds the sections (else see :meth:`sections_of`).
+        self.has_sections = self.person is None or by_person
+        if self.has_sections:
+            table = "meeting_person_counts" if by_person else "meeting_issue_counts"
             self.shown = ("SELECT c.meeting_id, c.held_on, c.kind, c.sections, c.statements "
-                          f"FROM meeting_issue_counts AS c WHERE {where}")
+                          f"FROM {table} AS c WHERE {where}")
             return
         self.params["person"] = self.person
         # The person's statements in each meeting: those they spoke, and the joint statements
@@ -148,8 +235,8 @@ class _Counts:
 
     def sections_of(self, meeting: str) -> str:
         """An expression: the shown sections of the meeting whose id is ``meeting``."""
-        if self.person is None:
-            raise ValueError("the count tables hold the sections of a filter without a person")
+        if self.has_sections:
+            raise ValueError("the shown meetings hold their sections: read shown.sections")
         about = ("" if not self.issue else " AND EXISTS (SELECT 1 FROM statement_issue_closure "
                  "WHERE statement_id = s.id AND issue_id = :issue)")
         return f"""(SELECT count(DISTINCT s.section_id) FROM statements AS s
@@ -173,6 +260,10 @@ def _scope(f: Filter, year: int | None) -> _Counts:
 
 def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
     """(year, shown meetings) newest first, undated last."""
+    if _per_issue(f):
+        return conn.execute("""
+            SELECT nullif(year, 0), sum(meetings) FROM issue_year_counts WHERE issue_id = ?
+            GROUP BY year ORDER BY year = 0, year DESC""", (_issue(f),)).fetchall()
     q = _Counts(f)
     return conn.execute(f"""
         SELECT CAST(substr(shown.held_on, 1, 4) AS INTEGER) AS year, count(*)
@@ -181,6 +272,10 @@ def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
 
 
 def meeting_count(conn: sqlite3.Connection, f: Filter, year: int | None) -> int:
+    if _per_issue(f):
+        return int(conn.execute(
+            "SELECT ifnull(sum(meetings), 0) FROM issue_year_counts WHERE issue_id = ? AND year = ?",
+            (_issue(f), year or 0)).fetchone()[0])
     q = _scope(f, year)
     return int(conn.execute(f"SELECT count(*) FROM ({q.shown})", q.params).fetchone()[0])
 
@@ -189,7 +284,7 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, offset: int,
              limit: int) -> list[tuple[Any, ...]]:
     """(id, title, held_on, location, kind, sections, statements) of one page of a year."""
     q = _scope(f, year)
-    sections = "page.sections" if q.person is None else q.sections_of("m.id")
+    sections = "page.sections" if q.has_sections else q.sections_of("m.id")
     return conn.execute(f"""
         SELECT m.id, m.title, m.held_on, m.location, m.kind, {sections}, page.statements
         FROM (SELECT * FROM ({q.shown}) ORDER BY held_on DESC, meeting_id DESC
@@ -201,8 +296,13 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, offset: int,
 
 def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
     """(shown meetings, shown sections, matching statements)."""
+    if _per_issue(f):
+        row = conn.execute("""
+            SELECT ifnull(sum(meetings), 0), ifnull(sum(sections), 0), ifnull(sum(statements), 0)
+            FROM issue_year_counts WHERE issue_id = ?""", (_issue(f),)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
     q = _Counts(f)
-    sections = "shown.sections" if q.person is None else q.sections_of("shown.meeting_id")
+    sections = "shown.sections" if q.has_sections else q.sections_of("shown.meeting_id")
     row = conn.execute(f"""
         SELECT count(*), ifnull(sum({sections}), 0), ifnull(sum(shown.statements), 0)
         FROM ({q.shown}) AS shown""", q.params).fetchone()
@@ -214,17 +314,56 @@ def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
 def facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
     """(facet, key, count, extra) rows of the facets ``names`` under ``f``, as
     queries._facet_counts gives them: for "dates" one row (dates, min held_on, 0, max held_on)."""
-    if f.is_empty():
-        return _cached(conn, tuple(names), lambda: _facet_counts(conn, f, names))
+    if _per_issue(f):
+        return _per_issue_facet_counts(conn, _issue(f), names)
     return _facet_counts(conn, f, names)
+
+
+def _per_issue_facet_counts(conn: sqlite3.Connection, issue: int,
+                            names: list[str]) -> list[tuple[Any, ...]]:
+    parts: list[str] = []
+    if "issues" in names:  # the filter holds no issue here
+        parts.append("SELECT 'issues', issue_id, sum(statements), NULL FROM issue_year_counts "
+                     "WHERE issue_id != 0 GROUP BY issue_id")
+    if "people" in names:
+        parts.append("SELECT 'people', person_id, statements, NULL FROM issue_people_counts "
+                     "WHERE issue_id = :issue")
+    if "countries" in names:
+        parts.append("SELECT 'countries', country, meetings, NULL FROM issue_country_counts "
+                     "WHERE issue_id = :issue")
+    if "kinds" in names:
+        parts.append("SELECT 'kinds', kind, sum(meetings), NULL FROM issue_year_counts "
+                     "WHERE issue_id = :issue GROUP BY kind")
+    if "dates" in names:
+        # Each an index seek to one end of the issue's dates.
+        parts.append("""SELECT 'dates',
+            (SELECT min(held_on) FROM meeting_issue_counts
+             WHERE issue_id = :issue AND held_on IS NOT NULL), 0,
+            (SELECT max(held_on) FROM meeting_issue_counts WHERE issue_id = :issue)""")
+    if not parts:
+        return []
+    return conn.execute("\nUNION ALL\n".join(parts), {"issue": issue}).fetchall()
+
+
+def _per_issue(f: Filter) -> bool:
+    """Whether the per-issue sums answer ``f`` (which :func:`answers`): nothing but an issue."""
+    return not (f.people or f.countries or f.kinds or f.date_from or f.date_to)
+
+
+def _issue(f: Filter) -> int:
+    return next(iter(f.issues), 0)
 
 
 def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
     q = _Counts(f)
-    shown = f"({q.shown}) AS shown"
+    # The shown meetings once, for every facet below (each would otherwise find them again).
+    shown = "shown_meetings AS shown"
     parts: list[str] = []
     if "issues" in names:  # f holds no issue here: its own selection does not narrow it
-        if q.person is not None:
+        if q.person is not None and not q.narrows_meetings:
+            parts.append("SELECT 'issues', issue_id, statements, NULL FROM issue_people_counts "
+                         "WHERE person_id = :person AND issue_id != 0")
+        elif q.person is not None:
             # The person's spoken statements and their principals' share of joint ones, per
             # issue, in the meetings shown.
             parts.append(f"""
@@ -251,7 +390,7 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list
                 WHERE issue_id != 0 GROUP BY issue_id""")
     if "people" in names:  # f holds no person here
         def among_shown(column: str) -> str:
-            return (f"AND {column} IN (SELECT meeting_id FROM ({q.shown}))"
+            return (f"AND {column} IN (SELECT meeting_id FROM shown_meetings)"
                     if q.narrows_meetings else "")
 
         parts.append(f"""
@@ -277,32 +416,6 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list
         parts.append(f"SELECT 'dates', min(shown.held_on), 0, max(shown.held_on) FROM {shown}")
     if not parts:
         return []
-    return conn.execute("\nUNION ALL\n".join(parts), q.params).fetchall()
-
-
-# Per connection (kept alive here, so that its id is not reused while cached): the key the
-# counts were made under, the facets asked for, the rows.
-_CACHE_SIZE = 8
-_cache: OrderedDict[int, tuple[sqlite3.Connection, tuple[int, int], dict[tuple[str, ...], list[Any]]]] = OrderedDict()
-_cache_lock = threading.Lock()
-
-
-def _cached(conn: sqlite3.Connection, names: tuple[str, ...],
-            compute: Callable[[], list[Any]]) -> list[Any]:
-    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-    with _cache_lock:
-        entry = _cache.get(id(conn))
-        if entry is not None and entry[0] is conn and entry[1] == version and names in entry[2]:
-            _cache.move_to_end(id(conn))
-            return entry[2][names]
-    rows = compute()
-    with _cache_lock:
-        entry = _cache.get(id(conn))
-        if entry is None or entry[0] is not conn or entry[1] != version:
-            entry = (conn, version, {})
-            _cache[id(conn)] = entry
-        entry[2][names] = rows
-        _cache.move_to_end(id(conn))
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return rows
+    sql = (f"WITH shown_meetings AS MATERIALIZED ({q.shown})\n"
+           + "\nUNION ALL\n".join(parts))
+    return conn.execute(sql, q.params).fetchall()
