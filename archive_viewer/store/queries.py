@@ -579,7 +579,9 @@ def statements(conn: sqlite3.Connection, f: Filter, *, meeting_id: int | None = 
 def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50) -> list[SearchHit]:
     """The best ``limit`` statements for the search text (bm25) among those matching ``f``,
     each with a snippet marking the matched words with "\\x02" ... "\\x03"."""
-    q = CompiledFilter(f)
+    # The full-text match picks the rows; the other terms are checked on each of them (a set
+    # of every statement about a broad issue would cost more than the search).
+    q = CompiledFilter(f, Scope(row_by_row=True))
     if q.fts is None:
         return []
     conditions = [
