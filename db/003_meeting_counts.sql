@@ -61,15 +61,6 @@ CREATE TABLE meeting_person_counts (
     PRIMARY KEY (meeting_id, person_id)
 ) WITHOUT ROWID;
 
--- All keyed by meeting, so that a new meeting's rows are appended; the one index each, by
--- issue or person, is what the queries read (holding every column they need).
-CREATE INDEX meeting_issue_counts_by_issue
-    ON meeting_issue_counts (issue_id, held_on, kind, meeting_id, sections, statements);
-CREATE INDEX meeting_speaker_counts_by_issue
-    ON meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements);
-CREATE INDEX meeting_person_counts_by_person
-    ON meeting_person_counts (person_id, held_on, kind, meeting_id, sections, statements);
-
 -- counted_countries, counted_principals: a meeting's countries and principals as they were
 -- when its counts were added to the per-issue sums (to take them out again after the meeting
 -- itself is gone).
@@ -117,13 +108,99 @@ CREATE TABLE issue_people_counts (
 -- The issues facet of a one-person filter.
 CREATE INDEX issue_people_counts_by_person ON issue_people_counts (person_id, issue_id, statements);
 
--- stale_meetings: meetings whose rows above may be out of date. Every meeting already in the
--- archive starts stale: opening the archive after this migration counts them all.
+-- stale_meetings: meetings whose rows above may be out of date.
 CREATE TABLE stale_meetings (
     meeting_id INTEGER PRIMARY KEY
 );
 
-INSERT INTO stale_meetings (meeting_id) SELECT id FROM meetings;
+
+-- The counts of every meeting already in the archive, table by table (summary.refresh_stale
+-- does the same for a few meetings at a time, and keeps the per-issue sums by adding and
+-- taking away). The indexes by issue and person come after the rows: sorting once beats
+-- inserting row by row in issue order.
+INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
+SELECT 0, m.id, m.held_on, m.kind,
+       (SELECT count(*) FROM sections WHERE sections.meeting_id = m.id),
+       (SELECT count(*) FROM statements WHERE statements.meeting_id = m.id)
+FROM meetings AS m;
+
+INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
+SELECT closure.issue_id, m.id, m.held_on, m.kind, count(DISTINCT s.section_id), count(*)
+FROM meetings AS m
+CROSS JOIN statements AS s ON s.meeting_id = m.id
+CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
+GROUP BY m.id, closure.issue_id;
+
+INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
+SELECT 0, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key, s.meeting_id,
+       count(*)
+FROM meetings AS m CROSS JOIN statements AS s ON s.meeting_id = m.id
+WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
+GROUP BY s.meeting_id, speaker_key;
+
+INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
+SELECT closure.issue_id, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key,
+       s.meeting_id, count(*)
+FROM meetings AS m
+CROSS JOIN statements AS s ON s.meeting_id = m.id
+CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
+WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
+GROUP BY s.meeting_id, speaker_key, closure.issue_id;
+
+WITH persons AS (
+    SELECT meeting_id, person_id, max(principal) AS principal FROM (
+        SELECT meeting_id, speaker_id AS person_id, 0 AS principal FROM statements
+        WHERE speaker_id IS NOT NULL
+        UNION ALL
+        SELECT meeting_id, person_id, 1 FROM participants WHERE role = 'principal')
+    GROUP BY meeting_id, person_id)
+INSERT INTO meeting_person_counts (meeting_id, person_id, held_on, kind, sections, statements)
+SELECT m.id, persons.person_id, m.held_on, m.kind, count(DISTINCT s.section_id), count(*)
+FROM persons
+CROSS JOIN meetings AS m ON m.id = persons.meeting_id
+CROSS JOIN statements AS s ON s.meeting_id = m.id
+ AND (s.speaker_id = persons.person_id OR (s.is_joint = 1 AND persons.principal = 1))
+GROUP BY m.id, persons.person_id;
+
+INSERT INTO counted_countries (meeting_id, country)
+SELECT meeting_id, country FROM meeting_countries WHERE meeting_id IN (SELECT id FROM meetings);
+
+INSERT INTO counted_principals (meeting_id, person_id)
+SELECT meeting_id, person_id FROM participants
+WHERE role = 'principal' AND meeting_id IN (SELECT id FROM meetings);
+
+INSERT INTO issue_year_counts (issue_id, year, kind, meetings, sections, statements)
+SELECT issue_id, ifnull(CAST(substr(held_on, 1, 4) AS INTEGER), 0) AS year, kind, count(*),
+       sum(sections), sum(statements)
+FROM meeting_issue_counts
+GROUP BY issue_id, year, kind;
+
+INSERT INTO issue_country_counts (issue_id, country, meetings)
+SELECT c.issue_id, counted.country, count(*)
+FROM counted_countries AS counted
+CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = counted.meeting_id
+GROUP BY c.issue_id, counted.country;
+
+INSERT INTO issue_people_counts (issue_id, person_id, statements)
+SELECT issue_id, person_id, sum(statements) FROM (
+    SELECT issue_id, speaker_key AS person_id, statements FROM meeting_speaker_counts
+    WHERE speaker_key > 0
+    UNION ALL
+    SELECT joint.issue_id, principal.person_id, joint.statements
+    FROM counted_principals AS principal
+    CROSS JOIN meeting_speaker_counts AS joint
+      ON joint.meeting_id = principal.meeting_id AND joint.speaker_key = 0)
+GROUP BY issue_id, person_id;
+
+
+-- All keyed by meeting, so that a new meeting's rows are appended; the one index each, by
+-- issue or person, is what the queries read (holding every column they need).
+CREATE INDEX meeting_issue_counts_by_issue
+    ON meeting_issue_counts (issue_id, held_on, kind, meeting_id, sections, statements);
+CREATE INDEX meeting_speaker_counts_by_issue
+    ON meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements);
+CREATE INDEX meeting_person_counts_by_person
+    ON meeting_person_counts (person_id, held_on, kind, meeting_id, sections, statements);
 
 
 -- What makes a meeting's counts stale. A statement's meeting_id may still be NULL when its own

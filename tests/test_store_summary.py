@@ -2,6 +2,7 @@
 statements gives, for every filter they answer, and are never used while stale."""
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive_viewer import paths
 from archive_viewer.store import Archive, delete_document, queries, summary
 from archive_viewer.store.filters import Filter
 from bench.generate import build_archive
@@ -178,3 +180,29 @@ def test_the_per_issue_sums_follow_deleted_and_replaced_documents(tmp_path: Path
                 assert _everything(conn, f) == fast, f
         assert conn.execute("SELECT count(*) FROM issue_year_counts WHERE meetings <= 0 "
                             "OR statements < 0").fetchone()[0] == 0
+
+
+_DERIVED = ("meeting_issue_counts", "meeting_speaker_counts", "meeting_person_counts",
+            "counted_countries", "counted_principals", "issue_year_counts",
+            "issue_country_counts", "issue_people_counts")
+
+
+def test_an_archive_of_schema_2_is_counted_by_the_migration_as_by_imports(tmp_path: Path) -> None:
+    path = tmp_path / "upgraded.sqlite"
+    build_archive(path, 40, seed=9, progress=False)
+    with _reader(path) as conn:
+        built = {table: sorted(conn.execute(f"SELECT * FROM {table}")) for table in _DERIVED}
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("BEGIN")
+    sql = (paths.SCHEMA_DIR / "003_meeting_counts.sql").read_text(encoding="utf-8")
+    for kind, name in re.findall(r"CREATE (TRIGGER|TABLE|INDEX) (\w+)", sql):
+        old.execute(f"DROP {kind} IF EXISTS {name}")
+    old.execute("PRAGMA user_version = 2")
+    old.execute("COMMIT")
+    old.close()
+    with Archive.open(path) as archive:
+        assert archive.schema_version == 3
+    with _reader(path) as conn:
+        assert conn.execute("SELECT count(*) FROM stale_meetings").fetchone()[0] == 0
+        assert {table: sorted(conn.execute(f"SELECT * FROM {table}")) for table in _DERIVED} == built
+        assert all(built.values())
