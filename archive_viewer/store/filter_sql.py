@@ -33,6 +33,9 @@ class Scope:
     meeting_id: int | None = None
     section_id: int | None = None
     item_id: int | None = None
+    #: Check the filter's terms on each row a query visits rather than as sets built up front:
+    #: right when something else (a full-text match) already picks out the rows.
+    row_by_row: bool = False
 
     @property
     def is_node(self) -> bool:
@@ -134,7 +137,8 @@ class CompiledFilter:
 
     @property
     def _per_row(self) -> bool:
-        return self.scope.is_node or self.scope.year is not None or self.scope.undated
+        scope = self.scope
+        return scope.is_node or scope.year is not None or scope.undated or scope.row_by_row
 
     def _text_condition(self, s: str) -> str:
         fts = "SELECT rowid FROM statements_fts WHERE statements_fts MATCH :f_fts"
