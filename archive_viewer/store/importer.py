@@ -188,7 +188,7 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
     prepared = (_prepared_in_pool(conn, files, size) if size
                 else _prepared_here(conn, files, parser))
     try:
-        for done, (file, item) in enumerate(prepared, start=1):
+        for done, (_file, item) in enumerate(prepared, start=1):
             if should_cancel is not None and should_cancel():
                 summary.cancelled = True
                 break
