@@ -175,7 +175,7 @@ class _Counts:
     :meth:`sections_of`) and statements (those matching)."""
 
     def __init__(self, f: Filter, *, year: int | None = None, undated: bool = False,
-                 any_year: bool = True) -> None:
+                 any_year: bool = True, row_by_row: bool = False) -> None:
         self.issue = next(iter(f.issues), 0)
         self.person = next(iter(f.people), None)
         self.params: dict[str, object] = {"issue": self.issue}
@@ -190,8 +190,13 @@ class _Counts:
         if f.kinds:
             conditions.append(f"c.kind IN ({self._many('kind', sorted(f.kinds))})")
         if f.countries:
-            conditions.append("c.meeting_id IN (SELECT meeting_id FROM meeting_countries "
-                              f"WHERE country IN ({self._many('country', sorted(f.countries))}))")
+            countries = self._many('country', sorted(f.countries))
+            if row_by_row:  # a look-up per row visited, for a walk that stops early
+                conditions.append("EXISTS (SELECT 1 FROM meeting_countries WHERE meeting_id = "
+                                  f"c.meeting_id AND country IN ({countries}))")
+            else:
+                conditions.append("c.meeting_id IN (SELECT meeting_id FROM meeting_countries "
+                                  f"WHERE country IN ({countries}))")
         if f.date_from is not None:
             self.params["date_from"] = f.date_from.isoformat()
             conditions.append("c.held_on >= :date_from")
@@ -319,6 +324,18 @@ def facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[
     return _facet_counts(conn, f, names)
 
 
+def _date_range(conn: sqlite3.Connection, f: Filter) -> tuple[Any, ...]:
+    """('dates', first held_on, 0, last held_on) of the meetings ``f`` shows: the shown
+    meetings in date order from each end, stopping at the first (the dates facet alone is
+    counted under a filter without its own dates, which may show most of the archive)."""
+    q = _Counts(f, row_by_row=True)
+    first = conn.execute(f"SELECT held_on FROM ({q.shown}) WHERE held_on IS NOT NULL "
+                         "ORDER BY held_on LIMIT 1", q.params).fetchone()
+    last = conn.execute(f"SELECT held_on FROM ({q.shown}) WHERE held_on IS NOT NULL "
+                        "ORDER BY held_on DESC LIMIT 1", q.params).fetchone()
+    return ("dates", first and first[0], 0, last and last[0])
+
+
 def _per_issue_facet_counts(conn: sqlite3.Connection, issue: int,
                             names: list[str]) -> list[tuple[Any, ...]]:
     parts: list[str] = []
@@ -355,6 +372,8 @@ def _issue(f: Filter) -> int:
 
 
 def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
+    if names == ["dates"]:
+        return [_date_range(conn, f)]
     q = _Counts(f)
     # The shown meetings once, for every facet below (each would otherwise find them again).
     shown = "shown_meetings AS shown"
