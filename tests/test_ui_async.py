@@ -139,3 +139,39 @@ def test_the_detail_pane_shows_the_statements_of_a_new_selection_when_loaded(
 
 def test_the_tree_has_uniform_row_heights(window: MainWindow) -> None:
     assert window.tree.uniformRowHeights()
+
+
+def test_a_filter_change_reads_nothing_on_the_gui_thread_and_keeps_what_was_open(
+        qtbot: QtBot, window: MainWindow, conn: sqlite3.Connection) -> None:
+    meeting_id, section_id = conn.execute(
+        "SELECT s.meeting_id, s.id FROM sections s JOIN meetings m ON m.id = s.meeting_id "
+        "WHERE s.title IS NOT NULL ORDER BY m.held_on, s.ordinal LIMIT 1").fetchone()
+    with qtbot.waitSignal(window.detail.loaded, timeout=TIMEOUT):
+        assert window.select_node("section", section_id)
+    meeting_index = window.model.index_for("meeting", meeting_id)
+    assert window.tree.isExpanded(meeting_index)
+    kind = conn.execute("SELECT kind FROM meetings WHERE id = ?", (meeting_id,)).fetchone()[0]
+
+    executed: list[str] = []
+    window._gui_connection().set_trace_callback(executed.append)
+    try:
+        with qtbot.waitSignal(window.reads_settled, timeout=TIMEOUT):
+            window.filter_state.update(kinds={kind})
+    finally:
+        window._gui_connection().set_trace_callback(None)
+    assert executed == []  # the years and the open nodes' rows were read on a worker
+    assert window.current_node() == ("section", section_id)
+    assert window.tree.isExpanded(window.model.index_for("meeting", meeting_id))
+
+
+def test_an_expanded_year_gets_its_meetings_from_a_worker(
+        qtbot: QtBot, window: MainWindow, conn: sqlite3.Connection) -> None:
+    last_year = years_shown(window)[-1]
+    year = window.model.index(window.model.rowCount() - 1, 0)
+    assert year.data() == last_year and window.model.rowCount(year) == 0
+    window.tree.expand(year)
+    assert window.model.fetching(year)  # nothing read on the GUI thread: the rows are coming
+    qtbot.waitUntil(lambda: window.model.rowCount(year) > 0, timeout=TIMEOUT)
+    expected = conn.execute("SELECT count(*) FROM meetings WHERE held_on LIKE ?",
+                            (f"{last_year}-%",)).fetchone()[0]
+    assert window.model.rowCount(year) == expected and not window.model.fetching(year)

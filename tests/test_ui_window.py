@@ -130,7 +130,8 @@ def test_an_issue_filter_narrows_the_tree_and_the_totals(qtbot, samples_archive:
     for year_row in range(window.model.rowCount()):
         year = window.model.index(year_row, 0)
         while window.model.canFetchMore(year):
-            window.model.fetchMore(year)
+            window.model.fetchMore(year)  # the rows come from a worker
+            qtbot.waitUntil(lambda year=year: not window.model.fetching(year), timeout=TIMEOUT)
         for row in range(window.model.rowCount(year)):
             shown.add(window.model.node_at(window.model.index(row, 0, year))[1])
     assert shown == expected

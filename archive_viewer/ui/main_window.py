@@ -51,7 +51,15 @@ from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import URGENT, TaskRunner
-from archive_viewer.ui.tree_model import DATE, PLACE, STATEMENTS, TITLE, ArchiveTreeModel
+from archive_viewer.ui.tree_model import (
+    DATE,
+    PLACE,
+    STATEMENTS,
+    TITLE,
+    ArchiveTreeModel,
+    Prefetched,
+    prefetch,
+)
 
 APP_TITLE = "Archive Viewer"
 ARCHIVE_FILTER = "Archives (*.sqlite *.sqlite3 *.db);;All files (*)"
@@ -130,7 +138,7 @@ class MainWindow(QMainWindow):
 
         self.tasks = TaskRunner(db_path, self)
         self.filter_state = FilterState(parent=self)
-        self.model = ArchiveTreeModel(self._gui_connection, self)
+        self.model = ArchiveTreeModel(self._gui_connection, self, tasks=self.tasks)
         self.sidebar = FilterSidebar(self.filter_state, self.tasks)
         self.sidebar.setAccessibleName("Filters")
         self.tree = self._make_tree()
@@ -549,13 +557,20 @@ class MainWindow(QMainWindow):
         return self._reads_pending
 
     def _reload_tree(self, f: Filter, *, initial: bool = False) -> None:
-        """Read the years for ``f`` on a worker; the tree shown stays until they arrive."""
+        """Read the years for ``f`` on a worker, with the rows needed to expand the expanded
+        nodes again and to find the selection; the tree shown stays until they arrive."""
         path = self.db_path
-        self.tasks.run(lambda conn: queries.years(conn, f),
-                       lambda years: self._apply_tree(f, years, path, initial),
+        if initial:
+            expand: list[tuple[str, Any]] = []
+            select = self._last_node()
+        else:
+            expand, select = self._expanded_nodes(), self.current_node()
+        column, order = self.model.sort_state()
+        self.tasks.run(lambda conn: prefetch(conn, f, expand, select, column, order),
+                       lambda ahead: self._apply_tree(f, ahead, path, initial),
                        key="tree", priority=URGENT)
 
-    def _apply_tree(self, f: Filter, years: list[queries.YearNode], path: Path | None,
+    def _apply_tree(self, f: Filter, years: Prefetched, path: Path | None,
                     initial: bool) -> None:
         """Show the tree for ``f``, keeping expanded nodes and the selection when still shown."""
         if not shiboken6.isValid(self) or path != self.db_path:
@@ -636,19 +651,25 @@ class MainWindow(QMainWindow):
         if kind != "year":  # ids mean something only in their own archive: keep it beside
             self.settings.set(keys.LAST_NODE, f"{kind}:{key}|{self.db_path}")
 
-    def _select_initial_node(self) -> None:
+    def _last_node(self) -> tuple[str, int] | None:
+        """The node selected when this archive was last open (from the settings)."""
         node, _, archive = self.settings.get(keys.LAST_NODE).partition("|")
         kind, _, key = node.partition(":")
         if archive == str(self.db_path) and kind in ("meeting", "section", "item") and key.isdigit():
-            if self.select_node(kind, int(key)):
-                return
+            return kind, int(key)
+        return None
+
+    def _select_initial_node(self) -> None:
+        last = self._last_node()
+        if last is not None and self.select_node(*last):
+            return
         if self.model.rowCount() == 0:
             self._show_empty_message()
             return
         year = self.model.index(0, 0)
-        self.tree.expand(year)
         if self.model.canFetchMore(year):
-            self.model.fetchMore(year)
+            self.model.fetch_now(year)  # one page of the newest meetings, to select the first
+        self.tree.expand(year)
         meeting = self.model.index(0, 0, year)
         self._select_index(meeting if meeting.isValid() else year)
 
