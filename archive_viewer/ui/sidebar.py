@@ -79,7 +79,6 @@ class FilterSidebar(QWidget):
         self._labels["kinds"].update(MEETING_KINDS)
         self._applied_text = filter_state.filter.text
         self._search_serial = 0
-        self._ranked_serial = 0  # the search whose ranked hits are shown
 
         # Search box and its hint.
         self.search_box = QLineEdit(self)
@@ -294,24 +293,27 @@ class FilterSidebar(QWidget):
             return
         self._search_serial += 1
         serial = self._search_serial
+        self.tasks.cancel("search")  # a ranking still running is for the old text: stop it
         # Ranking scores every match, seconds for a very common word; the newest matches come
-        # straight from the index in order, so they are shown first while the ranking runs.
+        # straight from the index in order, so they are shown first. The ranking is queued
+        # once they are in, so that it takes no worker the tree and the counts are waiting for.
         self.tasks.run(lambda conn: queries.search(conn, f, limit=RESULT_LIMIT, order="newest"),
-                       lambda hits: self._show_results(serial, hits, ranked=False),
+                       lambda hits: self._show_newest(serial, f, hits),
                        on_error=lambda error: self._search_failed(serial, error),
                        key="search-newest", priority=URGENT)
+
+    def _show_newest(self, serial: int, f: Filter, hits: list[queries.SearchHit]) -> None:
+        if serial != self._search_serial:
+            return
+        self._show_results(serial, hits, ranked=False)
         self.tasks.run(lambda conn: queries.search(conn, f, limit=RESULT_LIMIT),
-                       lambda hits: self._show_results(serial, hits, ranked=True),
+                       lambda ranked: self._show_results(serial, ranked, ranked=True),
                        on_error=lambda error: self._search_failed(serial, error),
                        key="search", priority=BACKGROUND)
 
     def _show_results(self, serial: int, hits: list[queries.SearchHit], *, ranked: bool) -> None:
         if serial != self._search_serial:
             return
-        if not ranked and self._ranked_serial == serial:
-            return  # the ranking was quicker: the best hits stay
-        if ranked:
-            self._ranked_serial = serial
         self.results.set_hits(hits, ranked=ranked)
         self._budget_results()
         self.results.show()
