@@ -113,18 +113,20 @@ def _open_window(qtbot, db_path: Path):
     return window
 
 
-def _find_row(model, text_part: str, parent=None):
-    """Depth-first through the tree, loading children as a user's expanding would."""
+def _find_row(qtbot, model, text_part: str, parent=None):
+    """Depth-first through the tree, loading children as a user's expanding would (they
+    arrive from a worker)."""
     from PySide6.QtCore import QModelIndex
 
     parent = parent or QModelIndex()
     while model.canFetchMore(parent):
         model.fetchMore(parent)
+        qtbot.waitUntil(lambda: not model.fetching(parent), timeout=10_000)
     for row in range(model.rowCount(parent)):
         index = model.index(row, 0, parent)
         if text_part in (index.data() or ""):
             return index
-        found = _find_row(model, text_part, index)
+        found = _find_row(qtbot, model, text_part, index)
         if found is not None:
             return found
     return None
@@ -142,13 +144,13 @@ def test_window_shows_the_tree_and_a_sections_statements(qtbot, archive_of, tmp_
     window = _open_window(qtbot, archive_of(document, parser=_hand_made_meeting))
 
     assert window.windowTitle() == "Archive Viewer — archive.sqlite"
-    meeting = _find_row(window.model, "Japan-ROK Foreign Ministers' Meeting")
+    meeting = _find_row(qtbot, window.model, "Japan-ROK Foreign Ministers' Meeting")
     assert meeting is not None and meeting.parent().data() == "2012"
     assert meeting.data().startswith("2012-04-07")
-    section = _find_row(window.model, "2. Japan-ROK Relations")
+    section = _find_row(qtbot, window.model, "2. Japan-ROK Relations")
     assert section is not None and section.siblingAtColumn(3).data() == "1"
 
-    text = _show(qtbot, window, _find_row(window.model, "1. North Korean Issues"))
+    text = _show(qtbot, window, _find_row(qtbot, window.model, "1. North Korean Issues"))
     body = text.split("1. North Korean Issues", 1)[1]
     assert body.index("Kim Sung-hwan") < body.index("Joint")
     assert "font-weight:600" in window.detail.browser.toHtml()  # the speaker stands out
@@ -159,8 +161,8 @@ def test_window_shows_the_tree_and_a_sections_statements(qtbot, archive_of, tmp_
 def test_window_on_the_reference_document(qtbot, archive_of) -> None:
     window = _open_window(qtbot, archive_of(_reference_document()))
 
-    assert _find_row(window.model, "Japan-ROK Foreign Ministers' Meeting") is not None
-    section = _find_row(window.model, "North Korean Issues")
+    assert _find_row(qtbot, window.model, "Japan-ROK Foreign Ministers' Meeting") is not None
+    section = _find_row(qtbot, window.model, "North Korean Issues")
     assert section is not None
     body = _show(qtbot, window, section).split("1. North Korean Issues", 1)[1]
     assert body.index("Kim Sung-hwan") < body.index("Koichiro Gemba") < body.index("Joint")

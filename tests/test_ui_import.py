@@ -48,12 +48,13 @@ def open_window(qtbot, db_path: Path) -> MainWindow:
     return window
 
 
-def meetings_in_tree(window: MainWindow) -> set[str]:
+def meetings_in_tree(qtbot, window: MainWindow) -> set[str]:
     titles = set()
     for year_row in range(window.model.rowCount()):
         year = window.model.index(year_row, 0)
         while window.model.canFetchMore(year):
-            window.model.fetchMore(year)
+            window.model.fetchMore(year)  # the rows come from a worker
+            qtbot.waitUntil(lambda year=year: not window.model.fetching(year), timeout=TIMEOUT)
         titles |= {window.model.index(r, 0, year).data(Qt.ItemDataRole.ToolTipRole).split("\n")[0]
                    for r in range(window.model.rowCount(year))}
     return titles
@@ -69,7 +70,7 @@ def archive_counts(path: Path) -> tuple[int, int, int]:
 def test_import_through_the_window_shows_a_summary_and_refreshes(
         qtbot, one_meeting_archive: Path, documents: Path) -> None:
     window = open_window(qtbot, one_meeting_archive)
-    assert meetings_in_tree(window) == {"Japan-ROK Foreign Ministers' Meeting (Overview)"}
+    assert meetings_in_tree(qtbot, window) == {"Japan-ROK Foreign Ministers' Meeting (Overview)"}
     assert window.status_totals.text().startswith("1 meeting · ")
 
     with qtbot.waitSignal(window.import_finished, timeout=TIMEOUT) as finished:
@@ -91,7 +92,7 @@ def test_import_through_the_window_shows_a_summary_and_refreshes(
     assert "1 document failed" in dialog.headline.text()
 
     qtbot.waitUntil(lambda: not window.tasks.is_busy(), timeout=TIMEOUT)
-    assert meetings_in_tree(window) == {"Japan-ROK Foreign Ministers' Meeting (Overview)",
+    assert meetings_in_tree(qtbot, window) == {"Japan-ROK Foreign Ministers' Meeting (Overview)",
                                         "Japan-ROK Summit Telephone Talk",
                                         "Japan-China Foreign Ministers' Meeting"}
     assert window.status_totals.text().startswith("3 meetings · ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from archive_viewer.store import Archive
 from archive_viewer.store.filters import Filter
-from archive_viewer.ui.tasks import TaskRunner
+from archive_viewer.ui.tasks import MAX_WORKERS, TaskRunner
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +74,25 @@ def test_a_newer_task_with_the_same_key_makes_the_older_result_stale(
 def test_each_worker_thread_reads_through_its_own_read_only_connection(
         qtbot: QtBot, tasks: TaskRunner) -> None:
     results: list[tuple[int, int]] = []
-    gate = threading.Barrier(2, timeout=5)  # both workers busy at once: two threads for sure
+    gate = threading.Barrier(MAX_WORKERS, timeout=5)  # every worker busy at once: all threads for sure
 
     def which(conn: sqlite3.Connection) -> tuple[int, int]:
         gate.wait()
         return threading.get_ident(), id(conn)
 
-    tasks.run(which, results.append)
-    tasks.run(which, results.append)
-    qtbot.waitUntil(lambda: len(results) == 2)
-    (thread_a, conn_a), (thread_b, conn_b) = results
-    assert thread_a != thread_b and conn_a != conn_b
+    for _ in range(MAX_WORKERS):
+        tasks.run(which, results.append)
+    qtbot.waitUntil(lambda: len(results) == MAX_WORKERS)
+    threads = {thread for thread, _conn in results}
+    connections = {conn for _thread, conn in results}
+    assert len(threads) == len(connections) == MAX_WORKERS
 
     # Connections are kept per worker thread, not opened per task.
     seen: list[int] = []
     for _ in range(10):
         tasks.run(lambda conn: id(conn), seen.append)
     qtbot.waitUntil(lambda: len(seen) == 10)
-    assert set(seen) <= {conn_a, conn_b}
+    assert set(seen) <= connections
 
     errors: list[Exception] = []
     tasks.run(lambda conn: conn.execute("DELETE FROM meetings"), lambda _: None, on_error=errors.append)
@@ -203,3 +204,89 @@ def test_real_queries_run_through_the_runner(qtbot: QtBot, tasks: TaskRunner) ->
     tasks.run(lambda conn: queries.totals(conn, Filter()), got.append)
     qtbot.waitUntil(lambda: bool(got))
     assert got[0].meetings == 9
+
+
+# -- interrupting what nobody waits for ----------------------------------------------------------
+
+#: Counts to a number no machine reaches in a test's lifetime: ends only when interrupted.
+ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+
+
+def _endless(started: threading.Event, outcome: list[BaseException]) -> Callable[[sqlite3.Connection], int]:
+    def run(conn: sqlite3.Connection) -> int:
+        started.set()
+        try:
+            return conn.execute(ENDLESS).fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            outcome.append(exc)
+            raise
+    return run
+
+
+def test_a_superseded_long_query_is_interrupted_and_nothing_is_shown(
+        qtbot: QtBot, tasks: TaskRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[BaseException] = []
+    monkeypatch.setattr(tasks, "show_error", shown.append)
+    started = threading.Event()
+    outcome: list[BaseException] = []
+    delivered: list[object] = []
+    handled: list[Exception] = []
+
+    tasks.run(_endless(started, outcome), delivered.append, on_error=handled.append, key="search")
+    assert started.wait(5)
+    tasks.run(lambda conn: "newer", delivered.append, on_error=handled.append, key="search")
+    qtbot.waitUntil(lambda: not tasks.is_busy())
+    # The endless query stopped with "interrupted"; only the newer answer reached anyone.
+    assert [str(e) for e in outcome] == ["interrupted"]
+    assert delivered == ["newer"] and handled == [] and shown == []
+
+
+def test_a_superseded_task_is_stopped_between_its_queries_too(
+        qtbot: QtBot, tasks: TaskRunner) -> None:
+    started = threading.Event()
+    release = threading.Event()
+    outcome: list[BaseException] = []
+
+    def two_queries(conn: sqlite3.Connection) -> int:
+        started.set()
+        release.wait(5)  # superseded here, while no statement runs
+        return _endless(threading.Event(), outcome)(conn)
+
+    delivered: list[object] = []
+    tasks.run(two_queries, delivered.append, key="facets")
+    assert started.wait(5)
+    tasks.run(lambda conn: "newer", delivered.append, key="facets")
+    release.set()
+    qtbot.waitUntil(lambda: not tasks.is_busy())
+    assert [str(e) for e in outcome] == ["interrupted"] and delivered == ["newer"]
+
+
+def test_cancel_interrupts_a_task_and_drops_its_result(qtbot: QtBot, tasks: TaskRunner) -> None:
+    started = threading.Event()
+    outcome: list[BaseException] = []
+    delivered: list[object] = []
+    handled: list[Exception] = []
+    tasks.run(_endless(started, outcome), delivered.append, on_error=handled.append, key="search")
+    tasks.run(lambda conn: _meeting_count(conn), delivered.append, key="totals")
+    assert started.wait(5)
+    tasks.cancel("search")
+    qtbot.waitUntil(lambda: not tasks.is_busy())
+    assert [str(e) for e in outcome] == ["interrupted"]
+    assert delivered == [9] and handled == []  # the other key was not disturbed
+
+
+def test_idle_is_emitted_once_every_result_is_delivered(qtbot: QtBot, tasks: TaskRunner) -> None:
+    release = threading.Event()
+    delivered: list[object] = []
+
+    def wait_then_count(conn: sqlite3.Connection) -> int:
+        release.wait(5)
+        return _meeting_count(conn)
+
+    with qtbot.waitSignal(tasks.idle, timeout=10_000):
+        tasks.run(wait_then_count, delivered.append, key="tree")
+        tasks.run(lambda conn: "quick", delivered.append, key="facets")
+        qtbot.waitUntil(lambda: delivered == ["quick"])
+        assert tasks.is_busy()  # one result is in: not idle yet
+        release.set()
+    assert sorted(map(str, delivered)) == ["9", "quick"] and not tasks.is_busy()

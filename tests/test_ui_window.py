@@ -124,13 +124,14 @@ def test_an_issue_filter_narrows_the_tree_and_the_totals(qtbot, samples_archive:
             "JOIN sections se ON se.id = it.section_id WHERE i.id = ? OR i.parent_id = ?",
             (issue, issue))}
     assert expected
-    with qtbot.waitSignal(window.totals_shown, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.reads_settled, timeout=TIMEOUT):  # tree, counts and totals
         window.filter_state.update(issues={issue})
     shown = set()
     for year_row in range(window.model.rowCount()):
         year = window.model.index(year_row, 0)
         while window.model.canFetchMore(year):
-            window.model.fetchMore(year)
+            window.model.fetchMore(year)  # the rows come from a worker
+            qtbot.waitUntil(lambda year=year: not window.model.fetching(year), timeout=TIMEOUT)
         for row in range(window.model.rowCount(year)):
             shown.add(window.model.node_at(window.model.index(row, 0, year))[1])
     assert shown == expected
@@ -149,7 +150,7 @@ def test_a_search_marks_and_highlights_matching_statements(qtbot, samples_archiv
     window.actions.find.trigger()
     box = window.sidebar.search_box
     assert box.hasFocus() or QGuiApplication.focusObject() is box
-    with qtbot.waitSignal(window.detail.loaded, timeout=TIMEOUT):
+    with qtbot.waitSignals([window.detail.loaded, window.reads_settled], timeout=TIMEOUT):
         qtbot.keyClicks(box, "abduction")  # applied after the pause in typing
     assert window.current_node() == ("section", sections[0])  # survives the filter change
     marked = [s.text[:40] for s in window.detail.content.statements if s.matches]

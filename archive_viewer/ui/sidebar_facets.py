@@ -136,6 +136,10 @@ class FacetModel(QAbstractItemModel):
     def value_keys(self) -> list[Any]:
         return list(self._by_key)
 
+    def parent_keys(self) -> list[Any]:
+        """The values that have narrower values under them (the ones a view can expand)."""
+        return [key for key, node in self._by_key.items() if node.children]
+
     def label_of(self, key: Any) -> str | None:
         node = self._by_key.get(key)
         return node.value.label if node is not None and node.value is not None else None
@@ -440,7 +444,8 @@ class FacetSection(CollapsibleSection):
 
     def _remember_view_state(self) -> None:
         self._expanded_keys = set()
-        for key in self.model.value_keys():
+        # Only values with narrower ones can be expanded: not every value is worth a look.
+        for key in self.model.parent_keys():
             index = self.proxy.mapFromSource(self.model.index_of(key))
             if index.isValid() and self.view.isExpanded(index):
                 self._expanded_keys.add(key)

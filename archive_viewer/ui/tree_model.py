@@ -2,7 +2,7 @@
 
 A thin QAbstractItemModel over plain Python nodes that cache their parent and row; indexes
 carry the node object itself. Nothing is read until it is needed: the years come with a
-filter, a year's meetings arrive in batches of ``BATCH`` through canFetchMore/fetchMore, a
+filter (read by the caller on a worker, or here), a year's meetings arrive in batches of ``BATCH`` through canFetchMore/fetchMore, a
 meeting's sections and a section's items on first expand. Display strings are made when a
 node is created, so data() is a few attribute reads.
 
@@ -12,7 +12,8 @@ directly under the meeting.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,6 +28,7 @@ from archive_viewer.store import queries
 from archive_viewer.store.filters import MEETING_KINDS, Filter
 from archive_viewer.ui import icons
 from archive_viewer.ui.roles import MEETING_KIND_ROLE, NODE_ID_ROLE, NODE_KIND_ROLE
+from archive_viewer.ui.tasks import URGENT, TaskRunner
 
 #: Meetings of a year fetched per fetchMore().
 BATCH = 200
@@ -44,6 +46,110 @@ _ASC = Qt.SortOrder.AscendingOrder
 _DESC = Qt.SortOrder.DescendingOrder
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: (node kind, node key, children loaded so far): one fetchMore's worth of rows.
+FetchKey = tuple[str, Any, int]
+#: What one fetchMore reads: ("meetings" | "sections" | "items" | "flat", rows).
+Rows = tuple[str, list[Any]]
+
+
+def read_children(conn: sqlite3.Connection, f: Filter, kind: str, key: Any, loaded: int,
+                  total: int, sort_column: int, sort_order: Qt.SortOrder) -> Rows:
+    """The next children of a node, as plain rows (no Qt): any thread may call this."""
+    if kind == "year":
+        if sort_column == DATE:
+            # queries.meetings() reads newest first; oldest first is the same list read
+            # backwards from its end, batch by batch.
+            if sort_order == _DESC:
+                return "meetings", queries.meetings(conn, f, key, offset=loaded, limit=BATCH)
+            remaining = total - loaded
+            offset = max(0, remaining - BATCH)
+            rows = queries.meetings(conn, f, key, offset=offset, limit=remaining - offset)
+            rows.reverse()
+            return "meetings", rows
+        # Titles, places and counts have no order in the query layer: the whole year is read
+        # in one query and sorted by the model (a year holds thousands of meetings, not millions).
+        return "meetings", queries.meetings(conn, f, key, offset=0, limit=max(total, 1))
+    if kind == "meeting":
+        sections = queries.sections(conn, f, key)
+        if len(sections) == 1 and sections[0].number is None and not sections[0].title:
+            return "flat", queries.items(conn, f, sections[0].id)
+        return "sections", sections
+    return "items", queries.items(conn, f, key)
+
+
+@dataclass
+class Prefetched:
+    """What a reset for a new filter needs, read on a worker: the years, the rows of the nodes
+    to expand again and of the path to the selection, and the look-ups index_for makes."""
+
+    years: list[queries.YearNode]
+    order: tuple[int, Qt.SortOrder] | None = None  # the sort the years' batches were read in
+    children: dict[FetchKey, Rows] = field(default_factory=dict)
+    lookups: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+
+def prefetch(conn: sqlite3.Connection, f: Filter, expand: Iterable[tuple[str, Any]],
+             select: tuple[str, Any] | None, sort_column: int, sort_order: Qt.SortOrder,
+             max_batches: int = 20) -> Prefetched:
+    """Read on a worker what the model will ask for when the nodes in ``expand`` are expanded
+    again and ``select`` is looked up (ArchiveTreeModel.index_for), in the same batches."""
+    out = Prefetched(queries.years(conn, f), (sort_column, sort_order))
+    totals = {y.year: y.meetings for y in out.years}
+    loaded: dict[tuple[str, Any], list[Any]] = {}
+
+    def lookup(kind: str, key: int) -> Any:
+        if (kind, key) not in out.lookups:
+            read = {"meeting": queries.meeting_detail, "section": queries.section_of,
+                    "item": queries.item_of}[kind]
+            out.lookups[(kind, key)] = read(conn, key)
+        return out.lookups[(kind, key)]
+
+    def load_more(kind: str, key: Any) -> bool:
+        have = loaded.setdefault((kind, key), [])
+        if (kind == "year" and len(have) >= totals.get(key, 0)) or (kind != "year" and have):
+            return False
+        tag, rows = read_children(conn, f, kind, key, len(have), totals.get(key, 0),
+                                  sort_column, sort_order)
+        out.children[(kind, key, len(have))] = (tag, rows)
+        have.extend(row.id for row in rows)
+        if tag == "flat" and rows:
+            lookup("item", rows[0].id)  # index_for tells a flattened meeting's section by it
+        return bool(rows)
+
+    def locate(kind: str, key: Any) -> tuple[str, Any] | None:
+        """The node index_for would find (a flattened section is its meeting), loading its path."""
+        if kind == "year":
+            return ("year", key) if key in totals else None
+        if kind == "meeting":
+            detail = lookup("meeting", int(key))
+            year = int(detail.held_on[:4]) if detail is not None and detail.held_on else None
+            if detail is None or year not in totals:
+                return None
+            for _ in range(max_batches):
+                if int(key) in loaded.get(("year", year), []):
+                    return ("meeting", int(key))
+                if not load_more("year", year):
+                    return None
+            return None
+        if kind == "section":
+            section = lookup("section", int(key))
+            if section is None or locate("meeting", section.meeting_id) is None:
+                return None
+            load_more("meeting", section.meeting_id)
+            return ("section", int(key))
+        item = lookup("item", int(key))
+        if item is None or locate("section", item.section_id) is None:
+            return None
+        load_more("section", item.section_id)
+        return ("item", int(key))
+
+    for kind, key in expand:
+        if locate(kind, key) is not None and kind != "item" and not loaded.get((kind, key)):
+            load_more(kind, key)  # what the view's expand() fetches
+    if select is not None:
+        locate(*select)
+    return out
 
 
 class Node:
@@ -94,9 +200,18 @@ class ArchiveTreeModel(QAbstractItemModel):
     meetings, one meeting's sections, one section's items.
     """
 
-    def __init__(self, conn_factory: Callable[[], sqlite3.Connection], parent: QObject | None = None) -> None:
+    def __init__(self, conn_factory: Callable[[], sqlite3.Connection], parent: QObject | None = None,
+                 *, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self._conn_factory = conn_factory
+        # With a TaskRunner, a node expanded by the user reads its children on a worker and
+        # they are inserted when they arrive; index_for still reads what it must at once.
+        self._tasks = tasks
+        self._sync = 0  # inside index_for: read now, on this thread
+        self._generation = 0  # bumped by every reset: rows read for an older tree are dropped
+        self._ready: dict[FetchKey, Rows] = {}  # rows read ahead (prefetch) or arrived
+        self._lookups: dict[tuple[str, int], Any] = {}
+        self._requested: set[FetchKey] = set()
         self._filter = Filter()
         self._root = Node("root", None, None, 0, ("", "", "", ""), "")
         self._sort_column = DATE
@@ -116,15 +231,30 @@ class ArchiveTreeModel(QAbstractItemModel):
     def filter(self) -> Filter:
         return self._filter
 
-    def set_filter(self, f: Filter) -> None:
-        """Show the tree for ``f``: a reset, then the years (expanded nodes load on demand)."""
-        self._filter = f
-        self.reload()
+    def set_filter(self, f: Filter, years: list[queries.YearNode] | Prefetched | None = None) -> None:
+        """Show the tree for ``f``: a reset, then the years (expanded nodes load on demand).
 
-    def reload(self) -> None:
+        ``years`` is ``queries.years(conn, f)`` or a :func:`prefetch` read elsewhere (the
+        window reads it on a worker, so that a filter change never waits for SQLite); without
+        it the years are read here.
+        """
+        self._filter = f
+        self.reload(years)
+
+    def reload(self, years: list[queries.YearNode] | Prefetched | None = None) -> None:
         """Read the top level again (after an import, or another archive was opened)."""
+        if years is None:
+            years = queries.years(self._conn(), self._filter)
+        ahead = years if isinstance(years, Prefetched) else Prefetched(years)
+        years = ahead.years
+        self._generation += 1
+        same_order = ahead.order in (None, (self._sort_column, self._sort_order))
+        # A year's batches read in another order than the one now shown are of no use.
+        self._ready = {k: v for k, v in ahead.children.items() if same_order or k[0] != "year"}
+        self._lookups = dict(ahead.lookups)
+        self._requested = set()
         root = Node("root", None, None, 0, ("", "", "", ""), "")
-        root.children = [self._year_node(y, root) for y in queries.years(self._conn(), self._filter)]
+        root.children = [self._year_node(y, root) for y in years]
         root.loaded = True
         self._order_years(root.children)
         self._changing += 1
@@ -142,21 +272,37 @@ class ArchiveTreeModel(QAbstractItemModel):
         A section shown as its meeting's direct items (a document without sections) gives the
         meeting's index.
         """
-        conn = self._conn()
+        self._sync += 1
+        try:
+            return self._index_for(kind, key)
+        finally:
+            self._sync -= 1
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
+
+    def _lookup(self, kind: str, key: int) -> Any:
+        if (kind, key) not in self._lookups:
+            read = {"meeting": queries.meeting_detail, "section": queries.section_of,
+                    "item": queries.item_of}[kind]
+            self._lookups[(kind, key)] = read(self._conn(), key)
+        return self._lookups[(kind, key)]
+
+    def _index_for(self, kind: str, key: Any) -> QModelIndex:
         if kind == "year":
             return self._child_index(QModelIndex(), "year", key)
         if kind == "meeting":
-            detail = queries.meeting_detail(conn, int(key))
+            detail = self._lookup("meeting", int(key))
             if detail is None:
                 return QModelIndex()
             year = int(detail.held_on[:4]) if detail.held_on else None
             year_index = self._child_index(QModelIndex(), "year", year)
             return self._child_index(year_index, "meeting", int(key)) if year_index.isValid() else QModelIndex()
         if kind == "section":
-            section = queries.section_of(conn, int(key))
+            section = self._lookup("section", int(key))
             if section is None:
                 return QModelIndex()
-            meeting_index = self.index_for("meeting", section.meeting_id)
+            meeting_index = self._index_for("meeting", section.meeting_id)
             if not meeting_index.isValid():
                 return QModelIndex()
             self._ensure_loaded(meeting_index)
@@ -165,14 +311,19 @@ class ArchiveTreeModel(QAbstractItemModel):
                 return meeting_index if self._section_key(meeting) == int(key) else QModelIndex()
             return self._child_index(meeting_index, "section", int(key))
         if kind == "item":
-            item = queries.item_of(conn, int(key))
+            item = self._lookup("item", int(key))
             if item is None:
                 return QModelIndex()
-            parent_index = self.index_for("section", item.section_id)
+            parent_index = self._index_for("section", item.section_id)
             if not parent_index.isValid():
                 return QModelIndex()
             return self._child_index(parent_index, "item", int(key))
         raise ValueError(f"unknown node kind {kind!r}")
+
+    def fetching(self, index: AnyIndex) -> bool:
+        """Whether rows for the node at ``index`` are being read on a worker."""
+        node = self._node(index)
+        return (node.kind, node.key, len(node.children)) in self._requested
 
     def node_at(self, index: AnyIndex) -> tuple[str, Any] | None:
         """(kind, key) of the node at ``index``, or None for the invisible root."""
@@ -201,6 +352,8 @@ class ArchiveTreeModel(QAbstractItemModel):
         if parent.column() > 0 or self._changing:
             return False
         node = self._node(parent)
+        if not self._sync and (node.kind, node.key, len(node.children)) in self._requested:
+            return False  # on its way from a worker; asked again once it is in
         if node.kind == "year":
             return len(node.children) < node.total
         return node.kind in ("meeting", "section") and not node.loaded and node.total > 0
@@ -209,15 +362,22 @@ class ArchiveTreeModel(QAbstractItemModel):
         if not self.canFetchMore(parent):
             return
         node = self._node(parent)
-        if node.kind == "year":
-            new = self._next_meetings(node)
+        rows = self._children_rows(node)
+        if rows is None:
+            return  # on its way from a worker: inserted when it arrives
+        tag, found = rows
+        if tag == "meetings":
+            new = [self._meeting_node(m, node) for m in found]
+            if self._sort_column != DATE:
+                self._order_meetings(new)
             if not new:  # the archive changed under us: stop asking
                 node.total = len(node.children)
                 return
-        elif node.kind == "meeting":
-            new = self._meeting_children(node)
+        elif tag == "sections":
+            new = [self._section_node(sec, node) for sec in found]
         else:
-            new = [self._item_node(i, node) for i in queries.items(self._conn(), self._filter, node.key)]
+            node.flattened = tag == "flat"
+            new = [self._item_node(i, node) for i in found]
         node.loaded = True
         if not new:
             # hasChildren() said yes from the count; now it says no, and views must ask again.
@@ -301,6 +461,7 @@ class ArchiveTreeModel(QAbstractItemModel):
         if (column, order) == (self._sort_column, self._sort_order):
             return
         self._sort_column, self._sort_order = column, order
+        self._ready = {k: v for k, v in self._ready.items() if k[0] != "year"}
         years = self._root.children
         # Partly loaded years: drop what is loaded, then fetch the first rows of the new order.
         for year in years:
@@ -346,35 +507,57 @@ class ArchiveTreeModel(QAbstractItemModel):
     def _node(self, index: AnyIndex) -> Node:
         return index.internalPointer() if index.isValid() else self._root
 
-    def _next_meetings(self, year: Node) -> list[Node]:
-        """The next rows of a year in the current order."""
-        conn, f = self._conn(), self._filter
-        loaded = len(year.children)
-        if self._sort_column == DATE:
-            # queries.meetings() reads newest first; oldest first is the same list read
-            # backwards from its end, batch by batch.
-            if self._sort_order == _DESC:
-                rows = queries.meetings(conn, f, year.key, offset=loaded, limit=BATCH)
-            else:
-                remaining = year.total - loaded
-                offset = max(0, remaining - BATCH)
-                rows = queries.meetings(conn, f, year.key, offset=offset, limit=remaining - offset)
-                rows.reverse()
-            return [self._meeting_node(m, year) for m in rows]
-        # Titles, places and counts have no order in the query layer: the whole year is read
-        # in one query and sorted here (a year holds hundreds of meetings, not millions).
-        rows = queries.meetings(conn, f, year.key, offset=0, limit=max(year.total, 1))
-        nodes = [self._meeting_node(m, year) for m in rows]
-        self._order_meetings(nodes)
-        return nodes
+    def _children_rows(self, node: Node) -> Rows | None:
+        """The rows of the node's next fetch: read ahead, read now (index_for, or no runner),
+        or requested from a worker (None)."""
+        fetch = (node.kind, node.key, len(node.children))
+        rows = self._ready.pop(fetch, None)
+        if rows is not None:
+            return rows
+        args = (self._filter, node.kind, node.key, len(node.children), node.total,
+                self._sort_column, self._sort_order)
+        if self._tasks is None or self._sync:
+            return read_children(self._conn(), *args)
+        if fetch not in self._requested:
+            self._requested.add(fetch)
+            generation, order = self._generation, (self._sort_column, self._sort_order)
+            self._tasks.run(lambda conn: read_children(conn, *args),
+                            lambda rows: self._arrived(generation, order, fetch, node, rows),
+                            on_error=lambda exc: self._failed(generation, fetch, exc),
+                            priority=URGENT)
+        return None
 
-    def _meeting_children(self, meeting: Node) -> list[Node]:
-        conn, f = self._conn(), self._filter
-        sections = queries.sections(conn, f, meeting.key)
-        if len(sections) == 1 and sections[0].number is None and not sections[0].title:
-            meeting.flattened = True
-            return [self._item_node(i, meeting) for i in queries.items(conn, f, sections[0].id)]
-        return [self._section_node(s, meeting) for s in sections]
+    def _arrived(self, generation: int, order: tuple[int, Qt.SortOrder], fetch: FetchKey,
+                 node: Node, rows: Rows) -> None:
+        if generation != self._generation or not self._attached(node):
+            return  # read for a tree (or rows) replaced since
+        self._requested.discard(fetch)
+        if order == (self._sort_column, self._sort_order) and len(node.children) == fetch[2]:
+            self._ready[fetch] = rows
+        # Otherwise (sorted meanwhile) these rows are in the wrong order: fetching asks again.
+        self.fetchMore(self.createIndex(node.row, 0, node))
+
+    def _attached(self, node: Node) -> bool:
+        while node.parent is not None:
+            if node.row >= len(node.parent.children) or node.parent.children[node.row] is not node:
+                return False
+            node = node.parent
+        return node is self._root
+
+    def fetch_now(self, index: QModelIndex) -> None:
+        """fetchMore, read on this thread (start-up: the first meetings to select one)."""
+        self._sync += 1
+        try:
+            self.fetchMore(index)
+        finally:
+            self._sync -= 1
+
+    def _failed(self, generation: int, fetch: FetchKey, error: Exception) -> None:
+        if generation != self._generation:
+            return
+        self._requested.discard(fetch)
+        if self._tasks is not None:
+            self._tasks.show_error(error)
 
     def _ensure_loaded(self, index: QModelIndex) -> None:
         node = self._node(index)
@@ -395,7 +578,7 @@ class ArchiveTreeModel(QAbstractItemModel):
     def _section_key(self, meeting: Node) -> int | None:
         """The id of the single untitled section a flattened meeting stands for."""
         if meeting.children:
-            item = queries.item_of(self._conn(), meeting.children[0].key)
+            item = self._lookup("item", meeting.children[0].key)
             return item.section_id if item else None
         return None
 
