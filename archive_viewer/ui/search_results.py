@@ -42,8 +42,9 @@ MAX_VISIBLE_ROWS = 8
 SNIPPET_LINES = 3
 #: search() is asked for this many hits; the header says when there may be more.
 RESULT_LIMIT = 50
-#: The header over the newest matches, shown until the ranked hits replace them.
-NEWEST_HEADER = "Newest matches — ranking…"
+#: The header over the first matches found (the most recently imported, unranked), shown
+#: until the ranked hits replace them.
+NEWEST_HEADER = "Latest imported matches — ranking the best…"
 
 _START, _END = "\x02", "\x03"
 _PAD = 4
