@@ -266,9 +266,10 @@ def _scope(f: Filter, year: int | None) -> _Counts:
 def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
     """(year, shown meetings) newest first, undated last."""
     if _per_issue(f):
-        return conn.execute("""
-            SELECT nullif(year, 0), sum(meetings) FROM issue_year_counts WHERE issue_id = ?
-            GROUP BY year ORDER BY year = 0, year DESC""", (_issue(f),)).fetchall()
+        kinds, values = _kind_condition(f)
+        return conn.execute(f"""
+            SELECT nullif(year, 0), sum(meetings) FROM issue_year_counts WHERE issue_id = ?{kinds}
+            GROUP BY year ORDER BY year = 0, year DESC""", (_issue(f), *values)).fetchall()
     q = _Counts(f)
     return conn.execute(f"""
         SELECT CAST(substr(shown.held_on, 1, 4) AS INTEGER) AS year, count(*)
@@ -278,9 +279,10 @@ def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
 
 def meeting_count(conn: sqlite3.Connection, f: Filter, year: int | None) -> int:
     if _per_issue(f):
+        kinds, values = _kind_condition(f)
         return int(conn.execute(
-            "SELECT ifnull(sum(meetings), 0) FROM issue_year_counts WHERE issue_id = ? AND year = ?",
-            (_issue(f), year or 0)).fetchone()[0])
+            "SELECT ifnull(sum(meetings), 0) FROM issue_year_counts "
+            f"WHERE issue_id = ? AND year = ?{kinds}", (_issue(f), year or 0, *values)).fetchone()[0])
     q = _scope(f, year)
     return int(conn.execute(f"SELECT count(*) FROM ({q.shown})", q.params).fetchone()[0])
 
@@ -302,9 +304,10 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, offset: int,
 def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
     """(shown meetings, shown sections, matching statements)."""
     if _per_issue(f):
-        row = conn.execute("""
+        kinds, values = _kind_condition(f)
+        row = conn.execute(f"""
             SELECT ifnull(sum(meetings), 0), ifnull(sum(sections), 0), ifnull(sum(statements), 0)
-            FROM issue_year_counts WHERE issue_id = ?""", (_issue(f),)).fetchone()
+            FROM issue_year_counts WHERE issue_id = ?{kinds}""", (_issue(f), *values)).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
     q = _Counts(f)
     sections = "shown.sections" if q.has_sections else q.sections_of("shown.meeting_id")
@@ -319,9 +322,10 @@ def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
 def facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
     """(facet, key, count, extra) rows of the facets ``names`` under ``f``, as
     queries._facet_counts gives them: for "dates" one row (dates, min held_on, 0, max held_on)."""
-    if _per_issue(f):
-        return _per_issue_facet_counts(conn, _issue(f), names)
-    return _facet_counts(conn, f, names)
+    from_sums = [name for name in names if _per_issue(f, name)]
+    rest = [name for name in names if name not in from_sums]
+    return [*(_per_issue_facet_counts(conn, f, from_sums) if from_sums else []),
+            *(_facet_counts(conn, f, rest) if rest else [])]
 
 
 def _date_range(conn: sqlite3.Connection, f: Filter) -> tuple[Any, ...]:
@@ -336,19 +340,29 @@ def _date_range(conn: sqlite3.Connection, f: Filter) -> tuple[Any, ...]:
     return ("dates", first and first[0], 0, last and last[0])
 
 
-def _per_issue_facet_counts(conn: sqlite3.Connection, issue: int,
+def _per_issue_facet_counts(conn: sqlite3.Connection, f: Filter,
                             names: list[str]) -> list[tuple[Any, ...]]:
+    """The facets ``names`` under ``f`` (one issue or none, maybe kinds) from the per-issue
+    sums: a few rows each, whatever the size of the archive."""
+    params: dict[str, object] = {"issue": _issue(f)}
+    kinds = ""
+    if f.kinds:
+        marks = []
+        for n, kind in enumerate(sorted(f.kinds)):
+            params[f"kind_{n}"] = kind
+            marks.append(f":kind_{n}")
+        kinds = f" AND kind IN ({', '.join(marks)})"
     parts: list[str] = []
     if "issues" in names:  # the filter holds no issue here
         parts.append("SELECT 'issues', issue_id, sum(statements), NULL FROM issue_year_counts "
-                     "WHERE issue_id != 0 GROUP BY issue_id")
-    if "people" in names:
+                     f"WHERE issue_id != 0{kinds} GROUP BY issue_id")
+    if "people" in names:  # the sums per person and country do not know kinds: no kinds here
         parts.append("SELECT 'people', person_id, statements, NULL FROM issue_people_counts "
                      "WHERE issue_id = :issue")
     if "countries" in names:
         parts.append("SELECT 'countries', country, meetings, NULL FROM issue_country_counts "
                      "WHERE issue_id = :issue")
-    if "kinds" in names:
+    if "kinds" in names:  # the filter holds no kind here
         parts.append("SELECT 'kinds', kind, sum(meetings), NULL FROM issue_year_counts "
                      "WHERE issue_id = :issue GROUP BY kind")
     if "dates" in names:
@@ -359,12 +373,23 @@ def _per_issue_facet_counts(conn: sqlite3.Connection, issue: int,
             (SELECT max(held_on) FROM meeting_issue_counts WHERE issue_id = :issue)""")
     if not parts:
         return []
-    return conn.execute("\nUNION ALL\n".join(parts), {"issue": issue}).fetchall()
+    return conn.execute("\nUNION ALL\n".join(parts), params).fetchall()
 
 
-def _per_issue(f: Filter) -> bool:
-    """Whether the per-issue sums answer ``f`` (which :func:`answers`): nothing but an issue."""
-    return not (f.people or f.countries or f.kinds or f.date_from or f.date_to)
+def _per_issue(f: Filter, facet: str | None = None) -> bool:
+    """Whether the per-issue sums answer ``f`` (which :func:`answers`) for the tree's years
+    and totals (``facet`` None) or for one facet: an issue or none, and kinds where the sums
+    know them (by year, not by person or country)."""
+    if f.people or f.countries or f.date_from or f.date_to:
+        return False
+    return not f.kinds or facet in (None, "issues", "kinds")
+
+
+def _kind_condition(f: Filter) -> tuple[str, list[str]]:
+    kinds = sorted(f.kinds)
+    if not kinds:
+        return "", []
+    return f" AND kind IN ({', '.join('?' * len(kinds))})", kinds
 
 
 def _issue(f: Filter) -> int:
