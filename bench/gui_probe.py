@@ -212,12 +212,19 @@ def session(archive: Path, inputs_file: Path, repeats: int, budget_s: float) -> 
             samples.append(t)
     out["expand_year"] = samples
 
-    # Expanding meetings of that year: a different meeting each time, so each one loads.
-    year = year_index()
-    meetings_available = model.rowCount(year)
+    # Expanding meetings of that year: a different meeting each time, so each one loads (in
+    # a small archive the tree is reset and the year expanded again once all have been).
     samples = []
-    for run in runs(meetings_available):
-        index = model.index(run, 0, year)
+    year = year_index()
+    row = 0
+    for run in runs():
+        if row >= model.rowCount(year):
+            model.reload()
+            process_pending()
+            expand_year()
+            year, row = year_index(), 0
+        index = model.index(row, 0, year)
+        row += 1
 
         def expand_meeting(index: Any = index) -> None:
             tree.expand(index)
@@ -248,22 +255,29 @@ def session(archive: Path, inputs_file: Path, repeats: int, budget_s: float) -> 
     out["scroll_page"] = samples
     out["scroll_page_step_rows"] = bar.pageStep()
 
-    # Selecting sections of the year's meetings until the detail pane has shown each.
+    # Selecting sections, newest meetings first, until the detail pane has shown each; a
+    # small archive's few sections are taken in turn.
     sections: list[Any] = []
-    row = 0
-    while len(sections) < repeats + 1 and row < model.rowCount(year):
-        meeting = model.index(row, 0, year)
-        if model.canFetchMore(meeting):
-            model.fetchMore(meeting)
-        child = model.index(0, 0, meeting)
-        if child.isValid() and (model.node_at(child) or ("",))[0] == "section":
-            sections.append(child)
-        row += 1
+    for year_row in range(model.rowCount()):
+        year = model.index(year_row, 0)
+        while model.canFetchMore(year) and model.rowCount(year) < repeats + 1:
+            model.fetchMore(year)
+        for row in range(model.rowCount(year)):
+            meeting = model.index(row, 0, year)
+            if model.canFetchMore(meeting):
+                model.fetchMore(meeting)
+            child = model.index(0, 0, meeting)
+            if child.isValid() and (model.node_at(child) or ("",))[0] == "section":
+                sections.append(child)
+            if len(sections) > repeats:
+                break
+        if len(sections) > repeats:
+            break
     process_pending()
-    waiter.wait_for(waiter.idle, "loading the meetings' sections")
     samples = []
-    for run in runs(len(sections)):
-        index = sections[run]
+    for run in runs() if len(sections) > 1 else ():
+        index = sections[run % len(sections)]
+
         def select(index: Any = index) -> None:
             before = waiter.counts["loaded"]
             tree.selectionModel().setCurrentIndex(

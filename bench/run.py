@@ -146,6 +146,7 @@ class Options:
     groups: tuple[str, ...]
     peer: bool
     imports: bool
+    drop_caches: bool = True
 
 
 class Suite:
@@ -185,7 +186,10 @@ class Suite:
     # -- 1. start-up -------------------------------------------------------------------------
 
     def start_figures(self) -> None:
-        evict, how = page_cache_dropper(self.o.archive)
+        if self.o.drop_caches:
+            evict, how = page_cache_dropper(self.o.archive)
+        else:
+            evict, how = None, "cold: the first run, nothing evicted (--no-drop-caches)"
         cold: list[float] = []
         warm: list[float] = []
         settled: list[float] = []
@@ -668,6 +672,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default="", help=f"some figures only: {','.join(GROUPS)}")
     parser.add_argument("--no-peer", action="store_true", help="do not measure Datasette")
     parser.add_argument("--no-import", action="store_true", help="do not measure the import")
+    parser.add_argument("--no-drop-caches", action="store_true",
+                        help="do not evict the page cache before the cold start (the first run "
+                             "is reported as cold)")
     args = parser.parse_args(argv)
     groups = tuple(g.strip() for g in args.only.split(",") if g.strip()) or GROUPS
     unknown = set(groups) - set(GROUPS)
@@ -685,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     check_schema(archive)
     options = Options(archive=archive, repeats=max(1, args.repeats),
                       start_repeats=max(1, args.repeats // 3), budget_s=args.budget,
-                      groups=args.groups, peer=not args.no_peer, imports=not args.no_import)
+                      groups=args.groups, peer=not args.no_peer, imports=not args.no_import,
+                      drop_caches=not args.no_drop_caches)
     suite = Suite(options)
     started = time.perf_counter()
     result = suite.run()
