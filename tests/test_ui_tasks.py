@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from archive_viewer.store import Archive
 from archive_viewer.store.filters import Filter
-from archive_viewer.ui.tasks import TaskRunner
+from archive_viewer.ui.tasks import MAX_WORKERS, TaskRunner
 
 
 @pytest.fixture(scope="module")
@@ -74,24 +74,25 @@ def test_a_newer_task_with_the_same_key_makes_the_older_result_stale(
 def test_each_worker_thread_reads_through_its_own_read_only_connection(
         qtbot: QtBot, tasks: TaskRunner) -> None:
     results: list[tuple[int, int]] = []
-    gate = threading.Barrier(2, timeout=5)  # both workers busy at once: two threads for sure
+    gate = threading.Barrier(MAX_WORKERS, timeout=5)  # every worker busy at once: all threads for sure
 
     def which(conn: sqlite3.Connection) -> tuple[int, int]:
         gate.wait()
         return threading.get_ident(), id(conn)
 
-    tasks.run(which, results.append)
-    tasks.run(which, results.append)
-    qtbot.waitUntil(lambda: len(results) == 2)
-    (thread_a, conn_a), (thread_b, conn_b) = results
-    assert thread_a != thread_b and conn_a != conn_b
+    for _ in range(MAX_WORKERS):
+        tasks.run(which, results.append)
+    qtbot.waitUntil(lambda: len(results) == MAX_WORKERS)
+    threads = {thread for thread, _conn in results}
+    connections = {conn for _thread, conn in results}
+    assert len(threads) == len(connections) == MAX_WORKERS
 
     # Connections are kept per worker thread, not opened per task.
     seen: list[int] = []
     for _ in range(10):
         tasks.run(lambda conn: id(conn), seen.append)
     qtbot.waitUntil(lambda: len(seen) == 10)
-    assert set(seen) <= {conn_a, conn_b}
+    assert set(seen) <= connections
 
     errors: list[Exception] = []
     tasks.run(lambda conn: conn.execute("DELETE FROM meetings"), lambda _: None, on_error=errors.append)

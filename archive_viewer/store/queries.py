@@ -563,9 +563,17 @@ def statements(conn: sqlite3.Connection, f: Filter, *, meeting_id: int | None = 
 
 # -- search ----------------------------------------------------------------------------------
 
-def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50) -> list[SearchHit]:
+def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50,
+           order: str = "rank") -> list[SearchHit]:
     """The best ``limit`` statements for the search text (bm25) among those matching ``f``,
-    each with a snippet marking the matched words with "\\x02" ... "\\x03"."""
+    each with a snippet marking the matched words with "\\x02" ... "\\x03".
+
+    ``order="newest"`` gives the most recently stored matches instead (highest statement id
+    first): FTS5 reads them from its index in rowid order and stops after ``limit``, where
+    ranking must score every match first — the quick first answer for a very common word.
+    """
+    if order not in ("rank", "newest"):
+        raise ValueError(f"order must be 'rank' or 'newest', not {order!r}")
     q = CompiledFilter(f)
     if q.fts is None:
         return []
@@ -574,6 +582,8 @@ def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50) -> list[Sear
         *q.statement_conditions("s", text=False, meetings=False),
         *q.meeting_conditions("m"),
     ]
+    # rowid is s.id; ordering by the FTS table's own rowid lets FTS5 consume the ORDER BY.
+    ordering = "score, s.id" if order == "rank" else "statements_fts.rowid DESC"
     sql = q.with_clause() + f"""
         SELECT s.id, s.meeting_id, s.section_id, s.item_id, m.title, m.held_on, speaker.name,
                snippet(statements_fts, 0, char(2), char(3), '…', :tokens) AS snippet,
@@ -583,7 +593,7 @@ def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50) -> list[Sear
         JOIN meetings AS m ON m.id = s.meeting_id
         LEFT JOIN people AS speaker ON speaker.id = s.speaker_id
         {_where(conditions)}
-        ORDER BY score, s.id
+        ORDER BY {ordering}
         LIMIT :limit"""
     rows = _fetch_filtered(conn, q, sql, {"limit": int(limit), "tokens": SNIPPET_TOKENS})
     return [SearchHit(*row[:9], is_joint=bool(row[9])) for row in rows]

@@ -31,7 +31,7 @@ from archive_viewer.store.filters import Filter, SearchHint
 from archive_viewer import statement_html as detail_html
 from archive_viewer.statement_html import Colours, DetailContent
 from archive_viewer.ui.settings import GROUPINGS
-from archive_viewer.ui.tasks import TaskRunner
+from archive_viewer.ui.tasks import URGENT, TaskRunner
 
 YEAR_LIST_LIMIT = 200
 _KEYBOARD_SELECTION = Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -251,7 +251,7 @@ class DetailPane(QWidget):
             lambda conn: load_node(conn, kind, node_id, f),
             lambda result: self._on_loaded(token, result, keep_scroll),
             on_error=lambda exc: self._on_error(token, exc),
-            key="detail",
+            key="detail", priority=URGENT,  # what was just clicked goes before counts
         )
 
     def _on_loaded(self, token: int, result: DetailContent | YearContent | None,

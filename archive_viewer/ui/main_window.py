@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QProgressBar,
     QSplitter,
     QToolBar,
     QTreeView,
@@ -49,7 +50,7 @@ from archive_viewer.ui.import_dialog import ImportController, ImportSummaryDialo
 from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
-from archive_viewer.ui.tasks import TaskRunner
+from archive_viewer.ui.tasks import URGENT, TaskRunner
 from archive_viewer.ui.tree_model import DATE, PLACE, STATEMENTS, TITLE, ArchiveTreeModel
 
 APP_TITLE = "Archive Viewer"
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
     archive_opened = Signal(object)
     #: the status bar's totals were updated (queries.Totals)
     totals_shown = Signal(object)
+    #: every read started by a filter change (or the opening of an archive, or a refresh) has
+    #: arrived and is shown: the tree's years, facet counts, totals, search results
+    reads_settled = Signal()
 
     def __init__(self, db_path: Path, *, settings: AppSettings | None = None) -> None:
         super().__init__()
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         self._sidebar_width = keys.SPLITTER_SIZES.default[SIDEBAR]
         self._restoring_selection = False
         self._text_size = 0
+        self._reads_pending = False  # a round of reads for a new filter is on its way
         self.last_import_dialog: ImportSummaryDialog | None = None
 
         self.tasks = TaskRunner(db_path, self)
@@ -156,6 +161,16 @@ class MainWindow(QMainWindow):
         self.status_totals.setAccessibleName("Archive totals")
         self.status_totals.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.status_totals, 1)
+        # While a new filter's answer is on its way the old one stays on screen; this says so.
+        self.status_busy = QProgressBar()
+        self.status_busy.setObjectName("statusBusy")
+        self.status_busy.setAccessibleName("Updating")
+        self.status_busy.setRange(0, 0)  # no known end: a busy indicator
+        self.status_busy.setTextVisible(False)
+        self.status_busy.setMaximumWidth(80)
+        self.status_busy.setToolTip("Updating the tree, the counts and the search results…")
+        self.status_busy.hide()
+        self.statusBar().addPermanentWidget(self.status_busy)
         self.statusBar().setSizeGripEnabled(True)
 
         self.importer = ImportController(self)
@@ -293,6 +308,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.db_path))
 
         self.filter_state.changed.connect(self._on_filter_changed)
+        self.tasks.idle.connect(self._on_reads_idle)
         self.sidebar.result_activated.connect(self.select_node)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
 
@@ -363,11 +379,14 @@ class MainWindow(QMainWindow):
         self._restoring_selection = True
         try:
             self.filter_state.clear()  # emits only when something was filtered
-            self.model.set_filter(Filter())
+            # The other archive's nodes go at once; this one's years arrive from a worker.
+            self.model.set_filter(Filter(), years=[])
         finally:
             self._restoring_selection = False
         if old_conn is not None:
             old_conn.close()
+        self._start_reads()
+        self._reload_tree(Filter(), initial=True)
         self.sidebar.setEnabled(True)
         self.sidebar.refresh()
         self._set_archive_actions_enabled(True)
@@ -375,7 +394,6 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(path))
         self.settings.remember_archive(path)
         self._update_totals()
-        self._select_initial_node()
         self.archive_opened.emit(path)
 
     def _set_archive_actions_enabled(self, enabled: bool) -> None:
@@ -498,6 +516,7 @@ class MainWindow(QMainWindow):
     def _on_filter_changed(self, f: Filter) -> None:
         if self.db_path is None:
             return
+        self._start_reads()  # the sidebar has queued its facets and search already
         self._reload_tree(searchable(f))
         self.detail.set_filter(searchable(f))
         self._update_totals()
@@ -506,18 +525,50 @@ class MainWindow(QMainWindow):
         """Read everything again (after an import): tree, facets, totals and the detail."""
         if self.db_path is None:
             return
+        self._start_reads()
         self._reload_tree(searchable(self.filter_state.filter))
         self.sidebar.refresh()
         self._update_totals()
         self.detail.refresh()
 
-    def _reload_tree(self, f: Filter) -> None:
-        """Reload the tree for ``f``, keeping expanded nodes and the selection when still shown."""
+    def _start_reads(self) -> None:
+        """A round of reads begins: reads_settled follows when the runner has none left."""
+        self._reads_pending = True
+        self.status_busy.show()
+
+    def _on_reads_idle(self) -> None:
+        if not self._reads_pending or not shiboken6.isValid(self):
+            return
+        self._reads_pending = False
+        self.status_busy.hide()
+        self.reads_settled.emit()
+
+    @property
+    def reads_pending(self) -> bool:
+        """Whether the answer to the last filter change is still on its way."""
+        return self._reads_pending
+
+    def _reload_tree(self, f: Filter, *, initial: bool = False) -> None:
+        """Read the years for ``f`` on a worker; the tree shown stays until they arrive."""
+        path = self.db_path
+        self.tasks.run(lambda conn: queries.years(conn, f),
+                       lambda years: self._apply_tree(f, years, path, initial),
+                       key="tree", priority=URGENT)
+
+    def _apply_tree(self, f: Filter, years: list[queries.YearNode], path: Path | None,
+                    initial: bool) -> None:
+        """Show the tree for ``f``, keeping expanded nodes and the selection when still shown."""
+        if not shiboken6.isValid(self) or path != self.db_path:
+            return
+        if initial:
+            self.model.set_filter(f, years)
+            self._select_initial_node()
+            return
         current = self.current_node()
         expanded = self._expanded_nodes()
         self._restoring_selection = True
         try:
-            self.model.set_filter(f)
+            self.model.set_filter(f, years)
             for kind, key in expanded:
                 index = self.model.index_for(kind, key)
                 if index.isValid():

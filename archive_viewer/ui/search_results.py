@@ -1,4 +1,5 @@
-"""The ranked search results under the search box: one row per statement, best first.
+"""The search results under the search box: one row per statement, best first (the newest
+matches stand in while the ranking runs).
 
 Each row shows where the statement was said (meeting date · title), who said it, and the FTS5
 snippet with the matched words in bold. Rows are rendered from HTML built once when the hits
@@ -41,6 +42,8 @@ MAX_VISIBLE_ROWS = 8
 SNIPPET_LINES = 3
 #: search() is asked for this many hits; the header says when there may be more.
 RESULT_LIMIT = 50
+#: The header over the newest matches, shown until the ranked hits replace them.
+NEWEST_HEADER = "Newest matches — ranking…"
 
 _START, _END = "\x02", "\x03"
 _PAD = 4
@@ -237,10 +240,14 @@ class SearchResultsView(QWidget):
         self._max_height = 1 << 24
         self.set_hits([])
 
-    def set_hits(self, hits: list[SearchHit], *, limit: int = RESULT_LIMIT) -> None:
+    def set_hits(self, hits: list[SearchHit], *, limit: int = RESULT_LIMIT, ranked: bool = True) -> None:
+        """Show ``hits``: the ranked best ones, or (``ranked=False``) the newest matches shown
+        while the ranking is still running."""
         self.model.set_hits(hits)
         if not hits:
             self.header.setText("No statement matches the search.")
+        elif not ranked:
+            self.header.setText(NEWEST_HEADER)
         elif len(hits) >= limit:
             self.header.setText(f"Best {len(hits)} statements:")
         else:

@@ -4,7 +4,9 @@ The FilterState is the single source of truth. Controls here only ask it for cha
 (``toggle``, ``update``, ``remove``); what they show — checked values, chips, the search text,
 the dates — is redrawn from the filter whenever it changes. Facet counts are computed off the
 GUI thread (TaskRunner key "facets"), so typing and clicking never wait for SQLite. While there
-is search text, the ranked hits (TaskRunner key "search") are listed under the search box.
+is search text, hits are listed under the search box in two steps: first the newest matching
+statements (key "search-newest", quick even for a word in every other statement), then the
+bm25-ranked best ones (key "search") in their place.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from archive_viewer.ui.sidebar_facets import (
     FacetSection,
     FacetView,
 )
-from archive_viewer.ui.tasks import TaskRunner
+from archive_viewer.ui.tasks import BACKGROUND, URGENT, TaskRunner
 
 #: The search runs after this pause in typing, not on every keystroke.
 SEARCH_DEBOUNCE_MS = 300
@@ -58,8 +60,10 @@ class FilterSidebar(QWidget):
 
     #: Facet counts arrived (tests and the status bar may wait for it).
     facets_updated = Signal(object)
-    #: Search hits arrived and are listed (list[SearchHit]).
+    #: The ranked search hits arrived and are listed (list[SearchHit]).
     results_updated = Signal(object)
+    #: The newest matching statements are listed while the ranking runs (list[SearchHit]).
+    results_previewed = Signal(object)
     #: A search hit was chosen: (node kind, node id), e.g. ("item", 42).
     result_activated = Signal(str, int)
 
@@ -75,6 +79,7 @@ class FilterSidebar(QWidget):
         self._labels["kinds"].update(MEETING_KINDS)
         self._applied_text = filter_state.filter.text
         self._search_serial = 0
+        self._ranked_serial = 0  # the search whose ranked hits are shown
 
         # Search box and its hint.
         self.search_box = QLineEdit(self)
@@ -282,22 +287,35 @@ class FilterSidebar(QWidget):
     def _search(self, f: Filter) -> None:
         if not f.text.strip():
             self._search_serial += 1  # an answer still on its way is for text no longer there
+            self.tasks.cancel("search-newest")  # and its query need not run to the end
+            self.tasks.cancel("search")
             self.results.hide()
             self.results.set_hits([])
             return
         self._search_serial += 1
         serial = self._search_serial
+        # Ranking scores every match, seconds for a very common word; the newest matches come
+        # straight from the index in order, so they are shown first while the ranking runs.
+        self.tasks.run(lambda conn: queries.search(conn, f, limit=RESULT_LIMIT, order="newest"),
+                       lambda hits: self._show_results(serial, hits, ranked=False),
+                       on_error=lambda error: self._search_failed(serial, error),
+                       key="search-newest", priority=URGENT)
         self.tasks.run(lambda conn: queries.search(conn, f, limit=RESULT_LIMIT),
-                       lambda hits: self._show_results(serial, hits),
-                       on_error=lambda error: self._search_failed(serial, error), key="search")
+                       lambda hits: self._show_results(serial, hits, ranked=True),
+                       on_error=lambda error: self._search_failed(serial, error),
+                       key="search", priority=BACKGROUND)
 
-    def _show_results(self, serial: int, hits: list[queries.SearchHit]) -> None:
+    def _show_results(self, serial: int, hits: list[queries.SearchHit], *, ranked: bool) -> None:
         if serial != self._search_serial:
             return
-        self.results.set_hits(hits)
+        if not ranked and self._ranked_serial == serial:
+            return  # the ranking was quicker: the best hits stay
+        if ranked:
+            self._ranked_serial = serial
+        self.results.set_hits(hits, ranked=ranked)
         self._budget_results()
         self.results.show()
-        self.results_updated.emit(hits)
+        (self.results_updated if ranked else self.results_previewed).emit(hits)
 
     def _search_failed(self, serial: int, error: Exception) -> None:
         if serial != self._search_serial:

@@ -5,7 +5,9 @@ on first use and keeps it until shutdown (SQLite connections must not be shared 
 function receives that connection and returns plain data, materialised in the worker; the
 result or exception crosses back to the GUI thread over a queued signal. Tasks given the same
 ``key`` supersede each other: only the newest one's result is delivered, so a quick succession
-of filter changes never paints an older answer over a newer one.
+of filter changes never paints an older answer over a newer one. A superseded task that is
+still running is interrupted (``sqlite3.Connection.interrupt()`` on its worker's connection),
+so a slow stale query frees its worker at once; its "interrupted" error is dropped silently.
 """
 from __future__ import annotations
 
@@ -25,8 +27,15 @@ from archive_viewer.store import connection
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-#: Reads are short; two workers let facet counts and the detail pane proceed side by side.
-MAX_WORKERS = 2
+#: Three workers: a slow read (ranked search, facet counts on a broad filter) must not hold
+#: back the quick ones (the tree's years, the newest matches, the detail pane).
+MAX_WORKERS = 3
+
+#: Priorities for ``run``: higher starts first when the workers are all busy.
+URGENT, NORMAL, BACKGROUND = 10, 0, -10
+
+#: SQLite virtual machine steps between checks that the running task is still wanted.
+_PROGRESS_STEPS = 20_000
 
 
 class _Relay(QObject):
@@ -51,9 +60,14 @@ class _Task(QRunnable):
         # A task superseded before it started is not worth a query; its (empty) outcome is
         # still sent so that the GUI side forgets it.
         if self._key is None or self._runner._latest.get(self._key) == self._token:
+            runner = self._runner
             try:
-                conn = self._runner._thread_connection()
-                result = self._fn(conn)
+                conn = runner._thread_connection()
+                runner._started(self._token, self._key, conn)
+                try:
+                    result = self._fn(conn)
+                finally:
+                    runner._ended()
             except Exception as exc:  # noqa: BLE001 (every failure is reported on the GUI thread)
                 error = exc
         try:
@@ -64,6 +78,9 @@ class _Task(QRunnable):
 
 class TaskRunner(QObject):
     """Runs ``fn(conn)`` on a worker with that thread's own read-only connection."""
+
+    #: No task is pending any more: every result queued so far has been delivered (or dropped).
+    idle = Signal()
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +98,8 @@ class TaskRunner(QObject):
         self._next_token = 0
         self._pending: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None] | None, str | None]] = {}
         self._latest: dict[str, int] = {}
+        # thread -> (token, key, connection) of the task running there, for interrupting it
+        self._running: dict[int, tuple[int, str | None, sqlite3.Connection]] = {}
         self._closed = False
         self._error_boxes: list[QMessageBox] = []
 
@@ -91,10 +110,13 @@ class TaskRunner(QObject):
         return self._db_path
 
     def run(self, fn: Callable[[sqlite3.Connection], T], on_done: Callable[[T], None], *,
-            on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> None:
+            on_error: Callable[[Exception], None] | None = None, key: str | None = None,
+            priority: int = NORMAL) -> None:
         """Queue ``fn``; ``on_done(result)`` or ``on_error(exc)`` is called on the GUI thread.
 
-        With ``key``, a result is delivered only if no newer task with that key was queued since.
+        With ``key``, a result is delivered only if no newer task with that key was queued
+        since, and an older task of that key still running is interrupted. ``priority``
+        (URGENT, NORMAL, BACKGROUND) orders the tasks waiting for a worker.
         """
         if self._closed:
             log.debug("task ignored: the runner was shut down")
@@ -103,8 +125,17 @@ class TaskRunner(QObject):
         token = self._next_token
         self._pending[token] = (on_done, on_error, key)
         if key is not None:
+            previous = self._latest.get(key)
             self._latest[key] = token
-        self._pool.start(_Task(self, token, key, fn))
+            if previous is not None:
+                self._interrupt(previous)
+        self._pool.start(_Task(self, token, key, fn), priority)
+
+    def cancel(self, key: str) -> None:
+        """Nobody wants the task of ``key`` any more: drop its result, interrupt it if running."""
+        token = self._latest.pop(key, None)
+        if token is not None:
+            self._interrupt(token)
 
     def is_busy(self, key: str | None = None) -> bool:
         """Whether a task (of ``key``, or any) is still waiting for its result to arrive."""
@@ -113,12 +144,16 @@ class TaskRunner(QObject):
         return any(k == key for _, _, k in self._pending.values())
 
     def set_db_path(self, path: Path) -> None:
-        """Another archive was opened: later tasks read it; results of earlier ones are dropped."""
+        """Another archive was opened: later tasks read it; earlier ones are interrupted and
+        their results dropped."""
         with self._lock:
             self._db_path = Path(path)
             self._generation += 1
+            stale = [token for token, _key, _conn in self._running.values()]
         self._pending.clear()
         self._latest.clear()
+        for token in stale:
+            self._interrupt(token)
 
     def shutdown(self) -> None:
         """Drop queued tasks, wait for running ones, close every worker's connection."""
@@ -126,6 +161,11 @@ class TaskRunner(QObject):
             return
         self._closed = True
         self._pool.clear()
+        with self._lock:
+            running = [token for token, _key, _conn in self._running.values()]
+        self._latest.clear()  # running tasks are no longer wanted: they stop at the next check
+        for token in running:
+            self._interrupt(token)
         self._pool.waitForDone()
         self._pending.clear()
         with self._lock:
@@ -133,7 +173,37 @@ class TaskRunner(QObject):
                 conn.close()  # safe: no worker is running any more
             self._connections.clear()
 
+    def _interrupt(self, token: int) -> None:
+        """Stop the task ``token`` if it is running now (its result would be dropped anyway)."""
+        with self._lock:
+            # Under the lock the worker cannot move on to another task meanwhile, so the
+            # interrupt reaches this task's statement and nothing else.
+            for running, _key, conn in self._running.values():
+                if running == token:
+                    conn.interrupt()
+                    return
+
     # -- worker side -----------------------------------------------------------------------
+
+    def _started(self, token: int, key: str | None, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            self._running[threading.get_ident()] = (token, key, conn)
+
+    def _ended(self) -> None:
+        with self._lock:
+            self._running.pop(threading.get_ident(), None)
+
+    def _wanted(self) -> bool:
+        """Whether the task running on this thread is still the newest of its key.
+
+        interrupt() stops only a statement already running; this check, made every few
+        thousand SQLite steps, also stops the later statements of a superseded task.
+        """
+        entry = self._running.get(threading.get_ident())
+        if entry is None or entry[1] is None:
+            return True
+        token, key, _conn = entry
+        return self._latest.get(key) == token
 
     def _thread_connection(self) -> sqlite3.Connection:
         # Keyed by the OS thread, not threading.local(): Python forgets a pool thread's
@@ -147,6 +217,7 @@ class TaskRunner(QObject):
         if entry is not None:  # another archive was opened since
             entry[1].close()
         conn = connection.connect(path, readonly=True)
+        conn.set_progress_handler(lambda: not self._wanted(), _PROGRESS_STEPS)
         with self._lock:
             self._connections[thread] = (generation, conn)
         return conn
@@ -155,6 +226,13 @@ class TaskRunner(QObject):
 
     @Slot(int, object, object)
     def _deliver(self, token: int, result: object, error: object) -> None:
+        try:
+            self._hand_over(token, result, error)
+        finally:
+            if not self._pending and not self._closed and shiboken6.isValid(self):
+                self.idle.emit()
+
+    def _hand_over(self, token: int, result: object, error: object) -> None:
         entry = self._pending.pop(token, None)
         if entry is None or self._closed:
             return  # superseded by set_db_path, or shutting down

@@ -2,7 +2,7 @@
 
 A thin QAbstractItemModel over plain Python nodes that cache their parent and row; indexes
 carry the node object itself. Nothing is read until it is needed: the years come with a
-filter, a year's meetings arrive in batches of ``BATCH`` through canFetchMore/fetchMore, a
+filter (read by the caller on a worker, or here), a year's meetings arrive in batches of ``BATCH`` through canFetchMore/fetchMore, a
 meeting's sections and a section's items on first expand. Display strings are made when a
 node is created, so data() is a few attribute reads.
 
@@ -116,15 +116,21 @@ class ArchiveTreeModel(QAbstractItemModel):
     def filter(self) -> Filter:
         return self._filter
 
-    def set_filter(self, f: Filter) -> None:
-        """Show the tree for ``f``: a reset, then the years (expanded nodes load on demand)."""
-        self._filter = f
-        self.reload()
+    def set_filter(self, f: Filter, years: list[queries.YearNode] | None = None) -> None:
+        """Show the tree for ``f``: a reset, then the years (expanded nodes load on demand).
 
-    def reload(self) -> None:
+        ``years`` is ``queries.years(conn, f)`` read elsewhere (the window reads it on a
+        worker, so that a filter change never waits for SQLite); without it they are read here.
+        """
+        self._filter = f
+        self.reload(years)
+
+    def reload(self, years: list[queries.YearNode] | None = None) -> None:
         """Read the top level again (after an import, or another archive was opened)."""
+        if years is None:
+            years = queries.years(self._conn(), self._filter)
         root = Node("root", None, None, 0, ("", "", "", ""), "")
-        root.children = [self._year_node(y, root) for y in queries.years(self._conn(), self._filter)]
+        root.children = [self._year_node(y, root) for y in years]
         root.loaded = True
         self._order_years(root.children)
         self._changing += 1
