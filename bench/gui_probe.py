@@ -50,7 +50,10 @@ class Waiter(QObject):
         if self.has_settled:
             window.reads_settled.connect(lambda *_: self._count("settled"))
         window.detail.loaded.connect(lambda *_: self._count("loaded"))
+        # Search hits: the ranked list, and (two-step search) the newest matches shown first.
         window.sidebar.results_updated.connect(lambda *_: self._count("results"))
+        if hasattr(window.sidebar, "results_previewed"):
+            window.sidebar.results_previewed.connect(lambda *_: self._count("results"))
         self._ticker = QTimer(self)  # wakes the waiting loop now and then to check the clock
         self._ticker.setInterval(20)
         self.stamps: dict[str, float] = {}
@@ -81,6 +84,8 @@ class Waiter(QObject):
         self.stamps.clear()
         action()
         if self.has_settled:
+            if not getattr(self.window, "reads_pending", True):
+                return  # nothing changed, so nothing is read (and nothing will settle)
             self.wait_for(lambda: self.counts["settled"] > before, what)
         else:
             self.wait_for(self.idle, what)
@@ -300,7 +305,9 @@ def session(archive: Path, inputs_file: Path, repeats: int, budget_s: float) -> 
 
     # Filter changes, each from the unfiltered archive (the reset is not timed).
     def change_filter(f: Filter) -> tuple[float, float | None]:
-        waiter.settle_after(lambda: window.filter_state.set_filter(Filter()), "clearing the filter")
+        if window.filter_state.filter != Filter():
+            waiter.settle_after(lambda: window.filter_state.set_filter(Filter()),
+                                "clearing the filter")
         start = time.perf_counter()
         waiter.settle_after(lambda: window.filter_state.set_filter(f), "a filter change")
         repaint_tree()

@@ -304,12 +304,22 @@ class Suite:
         statements = top_level(traced)
         fig.limit = runs_within(lambda: (run_statements(plain, statements), None)[1],
                                 o.repeats, o.budget_s)
+        problems: list[str] = []
         if peer is not None:
-            fig.datasette_sql = runs_within(lambda: peer.time_statements(statements),
-                                            o.repeats, o.budget_s)
+            # A request the peer cannot answer (a URL too long for its server, a time-out) is
+            # a note on the figure, not the end of the suite.
+            try:
+                fig.datasette_sql = runs_within(lambda: peer.time_statements(statements),
+                                                o.repeats, o.budget_s)
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"Datasette SQL failed: {_one_line(exc)}")
             if native is not None:
-                fig.datasette_native = runs_within(lambda: native(peer), o.repeats, o.budget_s)
-        fig.notes = "; ".join(filter(None, [fig.notes, f"{len(statements)} SQL statements"]))
+                try:
+                    fig.datasette_native = runs_within(lambda: native(peer), o.repeats, o.budget_s)
+                except Exception as exc:  # noqa: BLE001
+                    problems.append(f"Datasette native failed: {_one_line(exc)}")
+        fig.notes = "; ".join(filter(None, [fig.notes, f"{len(statements)} SQL statements",
+                                            *problems]))
 
     # -- 2, 3, 4, 5, 8: the window, in a subprocess --------------------------------------------
 
@@ -434,6 +444,11 @@ class Suite:
                            f"{pages} pages): read + lay out + write")
         time_target(fig, median_ms=500)
         self.figures.append(fig)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:200]}"
 
 
 def top_level(statements: list[str]) -> list[str]:
