@@ -82,6 +82,7 @@ class Figure:
             "ratio": None if self.ratio is None else round(self.ratio, 2),
             "target": self.target,
             "met": self.met,
+            "checks": [{"check": what, "ok": ok} for what, ok in self.checks],
             "notes": self.notes,
         }
 
@@ -180,6 +181,8 @@ class Suite:
             self.import_figures()
         if self.wants("export"):
             self.export_figure()
+        # In the order of the list; within a figure the query layer before the window.
+        self.figures.sort(key=lambda f: f.name.split(" ", 1)[0])
         return {"machine": machine(o.archive), "inputs": self.inputs.as_dict(),
                 "notes": self.notes, "figures": [f.as_json() for f in self.figures]}
 
