@@ -93,3 +93,12 @@ def test_missing_datasette_says_how_to_install(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(PeerUnavailable, match=r"pip install -e '\.\[bench\]'"):
         DatasettePeer(archive)
+
+
+def test_refuses_an_archive_with_a_pending_wal(tmp_path: Path, archive: Path) -> None:
+    # Served immutable, Datasette would not see what the write-ahead log still holds.
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(archive.read_bytes())
+    (tmp_path / "copy.sqlite-wal").write_bytes(b"pending")
+    with pytest.raises(PeerError, match="checkpoint"):
+        DatasettePeer(copy)

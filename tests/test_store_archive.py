@@ -94,13 +94,13 @@ def test_an_archive_from_a_newer_app_is_refused_and_left_untouched(tmp_path: Pat
     path = tmp_path / "future.sqlite"
     Archive.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {migrations.latest_version() + 1}")
     conn.close()
     before = sha256(path)
     with pytest.raises(NewerSchemaError) as caught:
         Archive.open(path)
     assert str(caught.value) == (
-        f"archive {path} was made by a newer Archive Viewer (schema 3, this app knows up to "
+        f"archive {path} was made by a newer Archive Viewer (schema {LATEST + 1}, this app knows up to "
         f"{LATEST}); update the app"
     )
     assert sha256(path) == before

@@ -621,13 +621,14 @@ def test_the_issue_closure_follows_tags_deletions_and_thesaurus_changes(tmp_path
 
 
 def _downgrade_to_schema_1(conn: sqlite3.Connection) -> None:
-    """Remove what db/002 adds, leaving the data as an archive of schema 1 holds it."""
-    sql = (paths.SCHEMA_DIR / "002_statement_context.sql").read_text(encoding="utf-8")
+    """Remove what db/003 and db/002 add, leaving the data as an archive of schema 1 holds it."""
     conn.execute("BEGIN")
-    for kind, name in re.findall(r"CREATE (TRIGGER|VIEW|TABLE|INDEX) (\w+)", sql):
-        conn.execute(f"DROP {kind} IF EXISTS {name}")  # a table takes its indexes with it
-    for column in re.findall(r"ALTER TABLE statements ADD COLUMN (\w+)", sql):
-        conn.execute(f"ALTER TABLE statements DROP COLUMN {column}")
+    for migration in ("003_meeting_counts.sql", "002_statement_context.sql"):
+        sql = (paths.SCHEMA_DIR / migration).read_text(encoding="utf-8")
+        for kind, name in re.findall(r"CREATE (TRIGGER|VIEW|TABLE|INDEX) (\w+)", sql):
+            conn.execute(f"DROP {kind} IF EXISTS {name}")  # a table takes its indexes with it
+        for column in re.findall(r"ALTER TABLE statements ADD COLUMN (\w+)", sql):
+            conn.execute(f"ALTER TABLE statements DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 1")
     conn.execute("COMMIT")
 

@@ -100,6 +100,10 @@ class Archive:
                 connection.enable_wal(conn)
                 if identity.version < latest:
                     migrations.migrate(conn, path)
+                # Counts left stale by a write outside the app (a hand edit) are redone now.
+                if conn.execute("SELECT EXISTS (SELECT 1 FROM stale_meetings)").fetchone()[0]:
+                    with write_transaction(conn):
+                        pass
         except BaseException as exc:
             conn.close()
             if created:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from archive_viewer.store import summary
 from archive_viewer.store.filter_sql import (
     CompiledFilter,
     Scope,
@@ -216,6 +217,8 @@ def _where(conditions: Sequence[str]) -> str:
 
 def totals(conn: sqlite3.Connection, f: Filter) -> Totals:
     """How many meetings, sections and statements the filter shows (for the status bar)."""
+    if summary.answers(conn, f):
+        return Totals(*summary.totals(conn, f))
     q = CompiledFilter(f)
     if q.has_statement_terms:
         sql = (q.with_clause() + "SELECT count(DISTINCT meeting_id), count(DISTINCT section_id), "
@@ -236,6 +239,8 @@ def totals(conn: sqlite3.Connection, f: Filter) -> Totals:
 
 def years(conn: sqlite3.Connection, f: Filter) -> list[YearNode]:
     """The years holding shown meetings, newest first; undated meetings (year None) last."""
+    if summary.answers(conn, f):
+        return [YearNode(year, count) for year, count in summary.years(conn, f)]
     q = CompiledFilter(f)
     sql = q.with_clause() + f"""
         SELECT CAST(substr(m.held_on, 1, 4) AS INTEGER) AS year, count(*)
@@ -250,6 +255,8 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, *, offset: i
              limit: int = 200) -> list[MeetingNode]:
     """One batch of the shown meetings of ``year`` (None: undated), newest first, by id within
     a day, with their counts of shown sections and matching statements."""
+    if summary.answers(conn, f):
+        return [MeetingNode(*row) for row in summary.meetings(conn, f, year, offset, limit)]
     q = CompiledFilter(f, Scope.of_year(year))
     page = {"limit": int(limit), "offset": int(offset)}
     if q.has_statement_terms:
@@ -276,6 +283,8 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, *, offset: i
 
 def meeting_count(conn: sqlite3.Connection, f: Filter, year: int | None) -> int:
     """How many meetings of ``year`` (None: undated) the filter shows."""
+    if summary.answers(conn, f):
+        return summary.meeting_count(conn, f, year)
     q = CompiledFilter(f, Scope.of_year(year))
     sql = q.with_clause() + f"""
         SELECT count(*) FROM meetings AS m {_where(q.shown_meeting_conditions("m"))}"""
@@ -403,6 +412,8 @@ _FACETS = ("issues", "people", "countries", "kinds", "dates")
 def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> list[Any]:
     """(facet, key, count, extra) rows of the facets ``names`` under ``f``; for "dates" one
     row (dates, min held_on, 0, max held_on)."""
+    if summary.answers(conn, f):
+        return summary.facet_counts(conn, f, list(names))
     q = CompiledFilter(f)
     statements_source = q.statements_source
     extra_ctes: list[str] = []
@@ -410,12 +421,14 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> 
     if "issues" in names:
         # The closure lists each statement once under each issue it is about, narrower
         # issues' statements under the broader ones included: a plain count is right.
-        restrict = ""
-        if statements_source != "statements":
-            restrict = f"WHERE closure.statement_id IN (SELECT id FROM {statements_source})"
+        # Driven by the filtered statements (each a look-up in the closure's primary key),
+        # not by a scan of the whole closure probing each row against them.
+        source = ("statement_issue_closure AS closure" if statements_source == "statements" else
+                  f"{statements_source} AS s CROSS JOIN statement_issue_closure AS closure "
+                  "ON closure.statement_id = s.id")
         parts.append(f"""
             SELECT 'issues', closure.issue_id, count(*), NULL
-            FROM statement_issue_closure AS closure {restrict}
+            FROM {source}
             GROUP BY closure.issue_id""")
     if "people" in names:
         # Spoken statements (in index order when nothing narrows statements), then each
