@@ -198,10 +198,10 @@ class Suite:
         settled: list[float] = []
         cold_runs = 3 if evict is not None else 1
         self.log(f"start-up: {cold_runs} cold and {self.o.start_repeats} warm runs")
-        for run in range(cold_runs):
+        for _ in range(cold_runs):
             if evict is not None:
                 evict()
-            painted, ready = self.start_once()
+            painted, _ready = self.start_once()
             cold.append(painted)
         for _ in range(self.o.start_repeats):
             painted, ready = self.start_once()
@@ -624,9 +624,9 @@ def table(result_figures: list[Figure], notes: list[str], peer_note: str) -> str
                      _value(fig.limit, "ms"), "—" if fig.ratio is None else f"{fig.ratio:.2f}×",
                      peer, fig.target, met))
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths)),
+    lines = [" | ".join(c.ljust(w) for c, w in zip(head, widths, strict=True)),
              "-+-".join("-" * w for w in widths)]
-    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     lines.append("")
     lines += [f"note: {n}" for n in notes]
     lines += [f"note: {f.name}: {f.notes}" for f in result_figures if f.notes]
