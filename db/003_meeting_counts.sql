@@ -10,10 +10,9 @@
 --
 -- Both tables are derived and can always be rebuilt from the others. Triggers note in
 -- stale_meetings every meeting whose counts a write may have changed, whoever writes (the
--- importer, a cascade delete, a researcher editing the file by hand); the importer brings the
--- counts of stale meetings up to date in the same transaction (summary.refresh_stale), and so
--- does opening the archive. While any meeting is stale the queries count the slow way, so a
--- count is never wrong, only slower.
+-- importer, a cascade delete, a researcher editing the file by hand); the app recounts stale
+-- meetings after each import and when it opens the archive (Archive.refresh_counts). While any
+-- meeting is stale the queries count the slow way, so a count is never wrong, only slower.
 
 -- meeting_issue_counts: per meeting, per issue it is about (broader issues included, as in
 -- statement_issue_closure), how many of its statements and sections are about the issue.
@@ -24,33 +23,29 @@
 --   sections    sections holding a statement about the issue (issue 0: all sections)
 --   statements  statements about the issue (issue 0: all statements)
 CREATE TABLE meeting_issue_counts (
-    issue_id   INTEGER NOT NULL,
     meeting_id INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    issue_id   INTEGER NOT NULL,
     held_on    TEXT,
     kind       TEXT NOT NULL,
     sections   INTEGER NOT NULL,
     statements INTEGER NOT NULL,
-    PRIMARY KEY (issue_id, meeting_id)
-);
-CREATE INDEX meeting_issue_counts_by_date
-    ON meeting_issue_counts (issue_id, held_on, kind, meeting_id, sections, statements);
-CREATE INDEX meeting_issue_counts_by_meeting
-    ON meeting_issue_counts (meeting_id, issue_id, statements);
+    PRIMARY KEY (meeting_id, issue_id)
+) WITHOUT ROWID;
 
 -- meeting_speaker_counts: per meeting, per issue (0: any), per speaker, how many statements.
 --   speaker_key  the speaker's people.id; 0 for joint statements (statements without a speaker
 --                that are not joint are not counted: no person facet shows them)
 CREATE TABLE meeting_speaker_counts (
-    issue_id    INTEGER NOT NULL,
-    speaker_key INTEGER NOT NULL,
     meeting_id  INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    speaker_key INTEGER NOT NULL,
+    issue_id    INTEGER NOT NULL,
     statements  INTEGER NOT NULL,
-    PRIMARY KEY (issue_id, speaker_key, meeting_id)
+    PRIMARY KEY (meeting_id, speaker_key, issue_id)
 ) WITHOUT ROWID;
-CREATE INDEX meeting_speaker_counts_by_speaker
-    ON meeting_speaker_counts (speaker_key, meeting_id, issue_id, statements);
-CREATE INDEX meeting_speaker_counts_by_meeting
-    ON meeting_speaker_counts (meeting_id, speaker_key, issue_id, statements);
+
+-- Both keyed by meeting, so that a new meeting's rows are appended; the one index each, by
+-- issue, is what the queries read (holding every column they need). The indexes are made
+-- after the rows below: sorting once beats inserting in issue order row by row.
 
 -- stale_meetings: meetings whose rows above may be out of date.
 CREATE TABLE stale_meetings (
@@ -67,25 +62,30 @@ FROM meetings AS m;
 
 INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
 SELECT closure.issue_id, m.id, m.held_on, m.kind, count(DISTINCT s.section_id), count(*)
-FROM statement_issue_closure AS closure
-JOIN statements AS s ON s.id = closure.statement_id
-JOIN meetings AS m ON m.id = s.meeting_id
-GROUP BY closure.issue_id, m.id;
+FROM statements AS s
+CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
+CROSS JOIN meetings AS m ON m.id = s.meeting_id
+GROUP BY m.id, closure.issue_id;
 
 INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
 SELECT 0, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key, s.meeting_id,
        count(*)
 FROM statements AS s
 WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
-GROUP BY speaker_key, s.meeting_id;
+GROUP BY s.meeting_id, speaker_key;
 
 INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
 SELECT closure.issue_id, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key,
        s.meeting_id, count(*)
-FROM statement_issue_closure AS closure
-JOIN statements AS s ON s.id = closure.statement_id
+FROM statements AS s
+CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
 WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
-GROUP BY closure.issue_id, speaker_key, s.meeting_id;
+GROUP BY s.meeting_id, speaker_key, closure.issue_id;
+
+CREATE INDEX meeting_issue_counts_by_issue
+    ON meeting_issue_counts (issue_id, held_on, kind, meeting_id, sections, statements);
+CREATE INDEX meeting_speaker_counts_by_issue
+    ON meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements);
 
 
 -- What makes a meeting's counts stale. A statement's meeting_id may still be NULL when its own

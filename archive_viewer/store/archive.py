@@ -11,7 +11,7 @@ from types import TracebackType
 
 import sqlite_utils
 
-from archive_viewer.store import connection, migrations
+from archive_viewer.store import connection, migrations, summary
 from archive_viewer.store.errors import ArchiveError
 from archive_viewer.store.importer import (
     ImportResult,
@@ -100,10 +100,6 @@ class Archive:
                 connection.enable_wal(conn)
                 if identity.version < latest:
                     migrations.migrate(conn, path)
-                # Counts left stale by a write outside the app (a hand edit) are redone now.
-                if conn.execute("SELECT EXISTS (SELECT 1 FROM stale_meetings)").fetchone()[0]:
-                    with write_transaction(conn):
-                        pass
         except BaseException as exc:
             conn.close()
             if created:
@@ -115,6 +111,8 @@ class Archive:
                       first_connection=conn)
         if not readonly:
             archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
+            # Counts left stale by an interrupted import or a hand edit are redone now.
+            archive.refresh_counts()
         return archive
 
     # -- connections -------------------------------------------------------------------------
@@ -193,19 +191,41 @@ class Archive:
 
     def import_document(self, path: Path | str) -> ImportResult:
         """Import one file in one transaction: imported, unchanged, replaced or failed."""
-        return import_document(self.connection(), Path(path), self.parser)
+        try:
+            return import_document(self.connection(), Path(path), self.parser)
+        finally:
+            self.refresh_counts()
 
     def import_paths(self, paths: Iterable[Path | str], *,
                      progress: ProgressCallback | None = None,
                      should_cancel: Callable[[], bool] | None = None) -> ImportSummary:
         """Import files and folders (recursively), one transaction per document."""
-        return import_paths(self.connection(), paths, self.parser,
-                            progress=progress, should_cancel=should_cancel)
+        try:
+            return import_paths(self.connection(), paths, self.parser,
+                                progress=progress, should_cancel=should_cancel)
+        finally:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> int:
+        """Bring the per-meeting count tables (db/003) up to date for the meetings written
+        since they were last counted; return how many were recounted.
+
+        Done once after a batch of documents rather than in each document's transaction: a
+        meeting's counts are spread over the issues' index ranges, and writing them with each
+        document would double the cost of an import. Until then queries count the slow way.
+        """
+        conn = self.connection()
+        if not conn.execute("SELECT EXISTS (SELECT 1 FROM stale_meetings)").fetchone()[0]:
+            return 0
+        with self.transaction() as conn:
+            return summary.refresh_stale(conn)
 
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""
         with self.transaction() as conn:
-            return load_thesaurus(conn, path or default_thesaurus_path())
+            count = load_thesaurus(conn, path or default_thesaurus_path())
+        self.refresh_counts()
+        return count
 
     def _refresh_thesaurus_quietly(self, path: Path) -> None:
         try:

@@ -30,48 +30,52 @@ __all__ = ["answers", "facet_counts", "meeting_count", "meetings", "refresh_stal
 
 # -- keeping the counts ----------------------------------------------------------------------
 
+# Set-based over all stale meetings at once: one pass per table instead of seven statements
+# per meeting. A deleted meeting has no statements: it just loses its rows. CROSS JOIN keeps
+# the join order: from the few stale meetings down, never a scan of the whole closure.
 _REFRESH = (
-    "DELETE FROM meeting_issue_counts WHERE meeting_id = :m",
-    "DELETE FROM meeting_speaker_counts WHERE meeting_id = :m",
+    "DELETE FROM meeting_issue_counts WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
+    "DELETE FROM meeting_speaker_counts WHERE meeting_id IN (SELECT meeting_id FROM stale_meetings)",
     """INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
        SELECT 0, m.id, m.held_on, m.kind,
               (SELECT count(*) FROM sections WHERE sections.meeting_id = m.id),
               (SELECT count(*) FROM statements WHERE statements.meeting_id = m.id)
-       FROM meetings AS m WHERE m.id = :m""",
+       FROM stale_meetings AS stale CROSS JOIN meetings AS m ON m.id = stale.meeting_id""",
     """INSERT INTO meeting_issue_counts (issue_id, meeting_id, held_on, kind, sections, statements)
        SELECT closure.issue_id, m.id, m.held_on, m.kind, count(DISTINCT s.section_id), count(*)
-       FROM statements AS s
-       JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
-       JOIN meetings AS m ON m.id = s.meeting_id
-       WHERE s.meeting_id = :m
-       GROUP BY closure.issue_id""",
+       FROM stale_meetings AS stale
+       CROSS JOIN meetings AS m ON m.id = stale.meeting_id
+       CROSS JOIN statements AS s ON s.meeting_id = m.id
+       CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
+       GROUP BY m.id, closure.issue_id""",
     """INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
-       SELECT 0, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key, :m, count(*)
-       FROM statements AS s
-       WHERE s.meeting_id = :m AND (s.is_joint = 1 OR s.speaker_id IS NOT NULL)
-       GROUP BY speaker_key""",
+       SELECT 0, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key,
+              s.meeting_id, count(*)
+       FROM stale_meetings AS stale CROSS JOIN statements AS s ON s.meeting_id = stale.meeting_id
+       WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
+       GROUP BY s.meeting_id, speaker_key""",
     """INSERT INTO meeting_speaker_counts (issue_id, speaker_key, meeting_id, statements)
        SELECT closure.issue_id, CASE WHEN s.is_joint = 1 THEN 0 ELSE s.speaker_id END AS speaker_key,
-              :m, count(*)
-       FROM statements AS s
-       JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
-       WHERE s.meeting_id = :m AND (s.is_joint = 1 OR s.speaker_id IS NOT NULL)
-       GROUP BY closure.issue_id, speaker_key""",
-    "DELETE FROM stale_meetings WHERE meeting_id = :m",
+              s.meeting_id, count(*)
+       FROM stale_meetings AS stale
+       CROSS JOIN statements AS s ON s.meeting_id = stale.meeting_id
+       CROSS JOIN statement_issue_closure AS closure ON closure.statement_id = s.id
+       WHERE s.is_joint = 1 OR s.speaker_id IS NOT NULL
+       GROUP BY s.meeting_id, closure.issue_id, speaker_key""",
+    "DELETE FROM stale_meetings",
 )
 
 
 def refresh_stale(conn: sqlite3.Connection) -> int:
-    """Recount every stale meeting (a deleted one just loses its rows); return how many.
+    """Recount every stale meeting; return how many there were.
 
-    Call inside the transaction that made them stale, so that readers never see a stale
-    meeting in a committed archive (they would count correctly, only slowly).
+    Call inside a write transaction (Archive.refresh_counts does, after each import).
     """
-    stale = [row[0] for row in conn.execute("SELECT meeting_id FROM stale_meetings")]
-    for meeting_id in stale:
+    stale = int(conn.execute("SELECT count(*) FROM stale_meetings").fetchone()[0])
+    if stale:
         for sql in _REFRESH:
-            conn.execute(sql, {"m": meeting_id})
-    return len(stale)
+            conn.execute(sql)
+    return stale
 
 
 def _all_fresh(conn: sqlite3.Connection) -> bool:

@@ -5,8 +5,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from archive_viewer.store import summary
-
 
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
@@ -14,16 +12,13 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock up front, so a busy archive fails here, before any work,
     rather than at the first write. The connection must be in autocommit mode
-    (``isolation_level=None``) and not already inside a transaction. Before committing, the
-    count tables of the meetings the transaction touched are brought up to date (db/003), so
-    that every committed archive has them right.
+    (``isolation_level=None``) and not already inside a transaction.
     """
     if conn.in_transaction:
         raise RuntimeError("a transaction is already open on this connection")
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
-        summary.refresh_stale(conn)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
