@@ -21,7 +21,6 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-import pypdf
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -331,6 +330,8 @@ def _subject(parts: Sequence[ExportPart]) -> str:
 
 def _with_info(data: bytes, *, title: str, subject: str, creator: str) -> bytes:
     """The PDF with its document information filled in: QPdfWriter cannot set the Subject."""
+    import pypdf  # at the first export, not at start-up (it takes a fifth of a second)
+
     source = pypdf.PdfReader(io.BytesIO(data))
     out = pypdf.PdfWriter(clone_from=source)
     out.add_metadata({"/Title": title, "/Subject": subject, "/Author": creator, "/Creator": creator,

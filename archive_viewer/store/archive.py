@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from types import TracebackType
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from archive_viewer.store import connection, migrations, summary
 from archive_viewer.store.errors import ArchiveError
@@ -28,6 +27,9 @@ from archive_viewer.store.issues import (
     thesaurus_needs_refresh,
 )
 from archive_viewer.store.transactions import write_transaction
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ class Archive:
         """A sqlite-utils view of this thread's connection, for reading tables conveniently."""
         db: sqlite_utils.Database | None = getattr(self._local, "db", None)
         if db is None:
+            import sqlite_utils  # on first use: it takes a tenth of a second to import
+
             db = sqlite_utils.Database(self.connection(), execute_plugins=False)
             self._local.db = db
         return db
