@@ -11,6 +11,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import shiboken6
@@ -19,8 +20,6 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from archive_viewer.export import ExportError
-from archive_viewer.export.pdf import ExportResult, default_paper
-from archive_viewer.export.run import export_filter_with, export_node_with
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter
 from archive_viewer.ui import settings as keys
@@ -28,6 +27,9 @@ from archive_viewer.statement_html import section_heading
 from archive_viewer.ui.dialogs import show_error
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from archive_viewer.export.pdf import ExportResult
 
 PDF_FILTER = "PDF documents (*.pdf)"
 #: Node kinds exported on the GUI thread (small); the others go to the worker.
@@ -55,6 +57,9 @@ class PdfExportController(QObject):
 
     def export_node(self, kind: str, node_id: int, path: Path | None = None) -> bool:
         """Export a meeting, section or item; ``path`` skips the save dialog (tests, scripts)."""
+        # The export code (Qt's PDF writer, pypdf) loads at the first export, not at start-up.
+        from archive_viewer.export.run import export_node_with
+
         if kind not in ("meeting", "section", "item"):
             self._window.statusBar().showMessage(
                 "Select a meeting, section or item in the tree to export it to PDF.", 5000)
@@ -83,6 +88,8 @@ class PdfExportController(QObject):
 
     def export_filter(self, f: Filter, path: Path | None = None) -> bool:
         """Export every section matching ``f`` into one PDF with a contents page (worker)."""
+        from archive_viewer.export.run import export_filter_with
+
         if self.running:
             self._window.statusBar().showMessage("An export is already running.", 5000)
             return False
@@ -161,6 +168,8 @@ class PdfExportController(QObject):
 
     def paper_menu(self, parent: QMenu) -> QMenu:
         """File ▸ PDF Paper Size: automatic (from the locale), A4 or US Letter; kept in settings."""
+        from archive_viewer.export.pdf import default_paper
+
         menu = QMenu("PDF &Paper Size", parent)
         group = QActionGroup(menu)
         group.setExclusive(True)
