@@ -314,14 +314,17 @@ def session(archive: Path, inputs_file: Path, repeats: int, budget_s: float) -> 
     # Selecting sections, newest meetings first, until the detail pane has shown each; a
     # small archive's few sections are taken in turn.
     sections: list[Any] = []
+    # Children are read on this thread here (fetch_now): expanding reads them on a worker,
+    # and these are only the sections to select, not a figure.
+    fetch = getattr(model, "fetch_now", model.fetchMore)
     for year_row in range(model.rowCount()):
         year = model.index(year_row, 0)
         while model.canFetchMore(year) and model.rowCount(year) < repeats + 1:
-            model.fetchMore(year)
+            fetch(year)
         for row in range(model.rowCount(year)):
             meeting = model.index(row, 0, year)
             if model.canFetchMore(meeting):
-                model.fetchMore(meeting)
+                fetch(meeting)
             child = model.index(0, 0, meeting)
             if child.isValid() and (model.node_at(child) or ("",))[0] == "section":
                 sections.append(child)
