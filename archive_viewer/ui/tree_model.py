@@ -192,6 +192,12 @@ class Node:
         return f"Node({self.kind}, {self.key!r}, row={self.row})"
 
 
+
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_NODE_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ITEM_FLAGS = _NODE_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+
+
 class ArchiveTreeModel(QAbstractItemModel):
     """Year ▸ meeting ▸ section ▸ item for the current Filter; see the module docstring.
 
@@ -413,12 +419,11 @@ class ArchiveTreeModel(QAbstractItemModel):
         return self.createIndex(parent.row, 0, parent)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        # Constants: the view asks for every loaded row's flags on each expand, and combining
+        # Qt enums in Python costs more than the rest of the call.
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.internalPointer().kind == "item":
-            flags |= Qt.ItemFlag.ItemNeverHasChildren
-        return flags
+            return _NO_FLAGS
+        return _ITEM_FLAGS if index.internalPointer().kind == "item" else _NODE_FLAGS
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
         if not index.isValid():
