@@ -108,6 +108,25 @@ CREATE TABLE issue_people_counts (
 -- The issues facet of a one-person filter.
 CREATE INDEX issue_people_counts_by_person ON issue_people_counts (person_id, issue_id, statements);
 
+-- person_year_counts, person_country_counts: the same sums for a filter by one person (as
+-- meeting_person_counts counts them): per year held (0: undated) and kind, and per country.
+CREATE TABLE person_year_counts (
+    person_id  INTEGER NOT NULL,
+    year       INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    meetings   INTEGER NOT NULL,
+    sections   INTEGER NOT NULL,
+    statements INTEGER NOT NULL,
+    PRIMARY KEY (person_id, year, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE person_country_counts (
+    person_id INTEGER NOT NULL,
+    country   TEXT NOT NULL,
+    meetings  INTEGER NOT NULL,
+    PRIMARY KEY (person_id, country)
+) WITHOUT ROWID;
+
 -- stale_meetings: meetings whose rows above may be out of date.
 CREATE TABLE stale_meetings (
     meeting_id INTEGER PRIMARY KEY
@@ -192,6 +211,18 @@ SELECT issue_id, person_id, sum(statements) FROM (
       ON joint.meeting_id = principal.meeting_id AND joint.speaker_key = 0)
 GROUP BY issue_id, person_id;
 
+
+INSERT INTO person_year_counts (person_id, year, kind, meetings, sections, statements)
+SELECT person_id, ifnull(CAST(substr(held_on, 1, 4) AS INTEGER), 0) AS year, kind, count(*),
+       sum(sections), sum(statements)
+FROM meeting_person_counts
+GROUP BY person_id, year, kind;
+
+INSERT INTO person_country_counts (person_id, country, meetings)
+SELECT c.person_id, counted.country, count(*)
+FROM counted_countries AS counted
+CROSS JOIN meeting_person_counts AS c ON c.meeting_id = counted.meeting_id
+GROUP BY c.person_id, counted.country;
 
 -- All keyed by meeting, so that a new meeting's rows are appended; the one index each, by
 -- issue or person, is what the queries read (holding every column they need).

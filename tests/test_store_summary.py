@@ -184,7 +184,8 @@ def test_the_per_issue_sums_follow_deleted_and_replaced_documents(tmp_path: Path
 
 _DERIVED = ("meeting_issue_counts", "meeting_speaker_counts", "meeting_person_counts",
             "counted_countries", "counted_principals", "issue_year_counts",
-            "issue_country_counts", "issue_people_counts")
+            "issue_country_counts", "issue_people_counts", "person_year_counts",
+            "person_country_counts")
 
 
 def test_an_archive_of_schema_2_is_counted_by_the_migration_as_by_imports(tmp_path: Path) -> None:

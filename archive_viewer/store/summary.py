@@ -9,9 +9,9 @@ meeting by meeting. queries.py asks :func:`answers` first and falls back to coun
 statements when it says no (search text, several issues or people, or a meeting whose counts
 a write has made stale).
 
-The commonest filters, one issue alone or nothing at all (which is also what a facet counts
-under when its own selection is all there is), are answered from per-issue sums
-(issue_year_counts, issue_country_counts, issue_people_counts) without visiting meetings.
+The commonest filters, one issue alone, one person alone or nothing at all (which is also what
+a facet counts under when its own selection is all there is), are answered from per-issue and
+per-person sums (issue_*_counts, person_*_counts) without visiting meetings.
 """
 from __future__ import annotations
 
@@ -127,10 +127,30 @@ _ADD_TO_SUMS = (
        GROUP BY issue_id, person_id
        ON CONFLICT (issue_id, person_id) DO UPDATE SET
            statements = statements + excluded.statements""",
+    """INSERT INTO person_year_counts (person_id, year, kind, meetings, sections, statements)
+       SELECT c.person_id, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year, c.kind,
+              :sign * count(*), :sign * sum(c.sections), :sign * sum(c.statements)
+       FROM stale_meetings AS stale
+       CROSS JOIN meeting_person_counts AS c ON c.meeting_id = stale.meeting_id
+       WHERE true
+       GROUP BY c.person_id, year, c.kind
+       ON CONFLICT (person_id, year, kind) DO UPDATE SET
+           meetings = meetings + excluded.meetings, sections = sections + excluded.sections,
+           statements = statements + excluded.statements""",
+    """INSERT INTO person_country_counts (person_id, country, meetings)
+       SELECT c.person_id, counted.country, :sign * count(*)
+       FROM stale_meetings AS stale
+       CROSS JOIN meeting_person_counts AS c ON c.meeting_id = stale.meeting_id
+       CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
+       WHERE true
+       GROUP BY c.person_id, counted.country
+       ON CONFLICT (person_id, country) DO UPDATE SET meetings = meetings + excluded.meetings""",
 )
 
 _DROP_EMPTY = (
     "DELETE FROM issue_year_counts WHERE meetings = 0",
+    "DELETE FROM person_year_counts WHERE meetings = 0",
+    "DELETE FROM person_country_counts WHERE meetings = 0",
     "DELETE FROM issue_country_counts WHERE meetings = 0",
     "DELETE FROM issue_people_counts WHERE statements = 0",
     "DELETE FROM stale_meetings",
@@ -265,11 +285,13 @@ def _scope(f: Filter, year: int | None) -> _Counts:
 
 def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
     """(year, shown meetings) newest first, undated last."""
-    if _per_issue(f):
+    sums = _sums(f)
+    if sums is not None:
+        table, column, key = sums
         kinds, values = _kind_condition(f)
         return conn.execute(f"""
-            SELECT nullif(year, 0), sum(meetings) FROM issue_year_counts WHERE issue_id = ?{kinds}
-            GROUP BY year ORDER BY year = 0, year DESC""", (_issue(f), *values)).fetchall()
+            SELECT nullif(year, 0), sum(meetings) FROM {table}_year_counts WHERE {column} = ?{kinds}
+            GROUP BY year ORDER BY year = 0, year DESC""", (key, *values)).fetchall()
     q = _Counts(f)
     return conn.execute(f"""
         SELECT CAST(substr(shown.held_on, 1, 4) AS INTEGER) AS year, count(*)
@@ -278,11 +300,13 @@ def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
 
 
 def meeting_count(conn: sqlite3.Connection, f: Filter, year: int | None) -> int:
-    if _per_issue(f):
+    sums = _sums(f)
+    if sums is not None:
+        table, column, key = sums
         kinds, values = _kind_condition(f)
         return int(conn.execute(
-            "SELECT ifnull(sum(meetings), 0) FROM issue_year_counts "
-            f"WHERE issue_id = ? AND year = ?{kinds}", (_issue(f), year or 0, *values)).fetchone()[0])
+            f"SELECT ifnull(sum(meetings), 0) FROM {table}_year_counts "
+            f"WHERE {column} = ? AND year = ?{kinds}", (key, year or 0, *values)).fetchone()[0])
     q = _scope(f, year)
     return int(conn.execute(f"SELECT count(*) FROM ({q.shown})", q.params).fetchone()[0])
 
@@ -303,11 +327,13 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, offset: int,
 
 def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
     """(shown meetings, shown sections, matching statements)."""
-    if _per_issue(f):
+    sums = _sums(f)
+    if sums is not None:
+        table, column, key = sums
         kinds, values = _kind_condition(f)
         row = conn.execute(f"""
             SELECT ifnull(sum(meetings), 0), ifnull(sum(sections), 0), ifnull(sum(statements), 0)
-            FROM issue_year_counts WHERE issue_id = ?{kinds}""", (_issue(f), *values)).fetchone()
+            FROM {table}_year_counts WHERE {column} = ?{kinds}""", (key, *values)).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
     q = _Counts(f)
     sections = "shown.sections" if q.has_sections else q.sections_of("shown.meeting_id")
@@ -322,9 +348,9 @@ def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
 def facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
     """(facet, key, count, extra) rows of the facets ``names`` under ``f``, as
     queries._facet_counts gives them: for "dates" one row (dates, min held_on, 0, max held_on)."""
-    from_sums = [name for name in names if _per_issue(f, name)]
+    from_sums = [name for name in names if _sums(f, name) is not None]
     rest = [name for name in names if name not in from_sums]
-    return [*(_per_issue_facet_counts(conn, f, from_sums) if from_sums else []),
+    return [*(_facet_counts_from_sums(conn, f, from_sums) if from_sums else []),
             *(_facet_counts(conn, f, rest) if rest else [])]
 
 
@@ -340,11 +366,12 @@ def _date_range(conn: sqlite3.Connection, f: Filter) -> tuple[Any, ...]:
     return ("dates", first and first[0], 0, last and last[0])
 
 
-def _per_issue_facet_counts(conn: sqlite3.Connection, f: Filter,
+def _facet_counts_from_sums(conn: sqlite3.Connection, f: Filter,
                             names: list[str]) -> list[tuple[Any, ...]]:
-    """The facets ``names`` under ``f`` (one issue or none, maybe kinds) from the per-issue
-    sums: a few rows each, whatever the size of the archive."""
-    params: dict[str, object] = {"issue": _issue(f)}
+    """The facets ``names`` under ``f`` (one issue, or one person, or neither; maybe kinds)
+    from the per-issue or per-person sums: a few rows each, whatever the size of the archive."""
+    table, column, key = _sums(f) or ("issue", "issue_id", 0)
+    params: dict[str, object] = {"key": key}
     kinds = ""
     if f.kinds:
         marks = []
@@ -354,35 +381,47 @@ def _per_issue_facet_counts(conn: sqlite3.Connection, f: Filter,
         kinds = f" AND kind IN ({', '.join(marks)})"
     parts: list[str] = []
     if "issues" in names:  # the filter holds no issue here
-        parts.append("SELECT 'issues', issue_id, sum(statements), NULL FROM issue_year_counts "
-                     f"WHERE issue_id != 0{kinds} GROUP BY issue_id")
-    if "people" in names:  # the sums per person and country do not know kinds: no kinds here
+        if table == "person":
+            parts.append("SELECT 'issues', issue_id, statements, NULL FROM issue_people_counts "
+                         "WHERE person_id = :key AND issue_id != 0")
+        else:
+            parts.append("SELECT 'issues', issue_id, sum(statements), NULL FROM issue_year_counts "
+                         f"WHERE issue_id != 0{kinds} GROUP BY issue_id")
+    if "people" in names:  # the filter holds no person here, nor kinds (see _sums)
         parts.append("SELECT 'people', person_id, statements, NULL FROM issue_people_counts "
-                     "WHERE issue_id = :issue")
+                     "WHERE issue_id = :key")
     if "countries" in names:
-        parts.append("SELECT 'countries', country, meetings, NULL FROM issue_country_counts "
-                     "WHERE issue_id = :issue")
+        parts.append(f"SELECT 'countries', country, meetings, NULL FROM {table}_country_counts "
+                     f"WHERE {column} = :key")
     if "kinds" in names:  # the filter holds no kind here
-        parts.append("SELECT 'kinds', kind, sum(meetings), NULL FROM issue_year_counts "
-                     "WHERE issue_id = :issue GROUP BY kind")
+        parts.append(f"SELECT 'kinds', kind, sum(meetings), NULL FROM {table}_year_counts "
+                     f"WHERE {column} = :key GROUP BY kind")
     if "dates" in names:
-        # Each an index seek to one end of the issue's dates.
-        parts.append("""SELECT 'dates',
-            (SELECT min(held_on) FROM meeting_issue_counts
-             WHERE issue_id = :issue AND held_on IS NOT NULL), 0,
-            (SELECT max(held_on) FROM meeting_issue_counts WHERE issue_id = :issue)""")
+        # Each an index seek to one end of the issue's or person's dates.
+        counts = "meeting_person_counts" if table == "person" else "meeting_issue_counts"
+        parts.append(f"""SELECT 'dates',
+            (SELECT min(held_on) FROM {counts} WHERE {column} = :key AND held_on IS NOT NULL), 0,
+            (SELECT max(held_on) FROM {counts} WHERE {column} = :key)""")
     if not parts:
         return []
     return conn.execute("\nUNION ALL\n".join(parts), params).fetchall()
 
 
-def _per_issue(f: Filter, facet: str | None = None) -> bool:
-    """Whether the per-issue sums answer ``f`` (which :func:`answers`) for the tree's years
-    and totals (``facet`` None) or for one facet: an issue or none, and kinds where the sums
-    know them (by year, not by person or country)."""
-    if f.people or f.countries or f.date_from or f.date_to:
-        return False
-    return not f.kinds or facet in (None, "issues", "kinds")
+def _sums(f: Filter, facet: str | None = None) -> tuple[str, str, int] | None:
+    """Which sums answer ``f`` (which :func:`answers`) for the tree's years and totals
+    (``facet`` None) or for one facet: ("issue", "issue_id", id) for one issue or none,
+    ("person", "person_id", id) for one person; None when they cannot. Kinds are allowed where
+    the sums know them (by year: not the issue sums by person or country, not a person's sums
+    by issue)."""
+    if f.countries or f.date_from or f.date_to or (f.people and f.issues):
+        return None
+    if f.people:
+        if f.kinds and facet not in (None, "kinds"):
+            return None
+        return "person", "person_id", next(iter(f.people))
+    if f.kinds and facet not in (None, "issues", "kinds"):
+        return None
+    return "issue", "issue_id", next(iter(f.issues), 0)
 
 
 def _kind_condition(f: Filter) -> tuple[str, list[str]]:
@@ -390,10 +429,6 @@ def _kind_condition(f: Filter) -> tuple[str, list[str]]:
     if not kinds:
         return "", []
     return f" AND kind IN ({', '.join('?' * len(kinds))})", kinds
-
-
-def _issue(f: Filter) -> int:
-    return next(iter(f.issues), 0)
 
 
 def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
