@@ -90,27 +90,36 @@ _RECOUNT_MEETINGS = (
          ON p.meeting_id = stale.meeting_id AND p.role = 'principal'""",
 )
 
+def _sums_by_year_and_country(key: str, counts: str) -> tuple[str, str]:
+    """The statements adding the stale meetings' rows of ``counts`` (keyed by ``key``: issue_id
+    or person_id) into, or taking them out of, the sums by year and kind and by country."""
+    sums = key.removesuffix("_id")
+    return (
+        f"""INSERT INTO {sums}_year_counts ({key}, year, kind, meetings, sections, statements)
+        SELECT c.{key}, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year, c.kind,
+               :sign * count(*), :sign * sum(c.sections), :sign * sum(c.statements)
+        FROM stale_meetings AS stale
+        CROSS JOIN {counts} AS c ON c.meeting_id = stale.meeting_id
+        WHERE true
+        GROUP BY c.{key}, year, c.kind
+        ON CONFLICT ({key}, year, kind) DO UPDATE SET
+            meetings = meetings + excluded.meetings, sections = sections + excluded.sections,
+            statements = statements + excluded.statements""",
+        f"""INSERT INTO {sums}_country_counts ({key}, country, meetings)
+        SELECT c.{key}, counted.country, :sign * count(*)
+        FROM stale_meetings AS stale
+        CROSS JOIN {counts} AS c ON c.meeting_id = stale.meeting_id
+        CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
+        WHERE true
+        GROUP BY c.{key}, counted.country
+        ON CONFLICT ({key}, country) DO UPDATE SET meetings = meetings + excluded.meetings""",
+    )
+
+
 # The stale meetings' rows, as they stand, into (:sign = 1) or out of (:sign = -1) the per-issue
-# sums; rows that come to nothing are dropped afterwards (_DROP_EMPTY).
+# and per-person sums; rows that come to nothing are dropped afterwards (_DROP_EMPTY).
 _ADD_TO_SUMS = (
-    """INSERT INTO issue_year_counts (issue_id, year, kind, meetings, sections, statements)
-       SELECT c.issue_id, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year, c.kind,
-              :sign * count(*), :sign * sum(c.sections), :sign * sum(c.statements)
-       FROM stale_meetings AS stale
-       CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = stale.meeting_id
-       WHERE true
-       GROUP BY c.issue_id, year, c.kind
-       ON CONFLICT (issue_id, year, kind) DO UPDATE SET
-           meetings = meetings + excluded.meetings, sections = sections + excluded.sections,
-           statements = statements + excluded.statements""",
-    """INSERT INTO issue_country_counts (issue_id, country, meetings)
-       SELECT c.issue_id, counted.country, :sign * count(*)
-       FROM stale_meetings AS stale
-       CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = stale.meeting_id
-       CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
-       WHERE true
-       GROUP BY c.issue_id, counted.country
-       ON CONFLICT (issue_id, country) DO UPDATE SET meetings = meetings + excluded.meetings""",
+    *_sums_by_year_and_country("issue_id", "meeting_issue_counts"),
     """INSERT INTO issue_people_counts (issue_id, person_id, statements)
        SELECT issue_id, person_id, :sign * sum(statements) FROM (
            SELECT spoken.issue_id, spoken.speaker_key AS person_id, spoken.statements
@@ -127,24 +136,7 @@ _ADD_TO_SUMS = (
        GROUP BY issue_id, person_id
        ON CONFLICT (issue_id, person_id) DO UPDATE SET
            statements = statements + excluded.statements""",
-    """INSERT INTO person_year_counts (person_id, year, kind, meetings, sections, statements)
-       SELECT c.person_id, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year, c.kind,
-              :sign * count(*), :sign * sum(c.sections), :sign * sum(c.statements)
-       FROM stale_meetings AS stale
-       CROSS JOIN meeting_person_counts AS c ON c.meeting_id = stale.meeting_id
-       WHERE true
-       GROUP BY c.person_id, year, c.kind
-       ON CONFLICT (person_id, year, kind) DO UPDATE SET
-           meetings = meetings + excluded.meetings, sections = sections + excluded.sections,
-           statements = statements + excluded.statements""",
-    """INSERT INTO person_country_counts (person_id, country, meetings)
-       SELECT c.person_id, counted.country, :sign * count(*)
-       FROM stale_meetings AS stale
-       CROSS JOIN meeting_person_counts AS c ON c.meeting_id = stale.meeting_id
-       CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
-       WHERE true
-       GROUP BY c.person_id, counted.country
-       ON CONFLICT (person_id, country) DO UPDATE SET meetings = meetings + excluded.meetings""",
+    *_sums_by_year_and_country("person_id", "meeting_person_counts"),
 )
 
 _DROP_EMPTY = (
@@ -285,13 +277,12 @@ def _scope(f: Filter, year: int | None) -> _Counts:
 
 def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
     """(year, shown meetings) newest first, undated last."""
-    sums = _sums(f)
-    if sums is not None:
-        table, column, key = sums
-        kinds, values = _kind_condition(f)
+    year_sums = _year_sums(f)
+    if year_sums is not None:
+        rows, params = year_sums
         return conn.execute(f"""
-            SELECT nullif(year, 0), sum(meetings) FROM {table}_year_counts WHERE {column} = ?{kinds}
-            GROUP BY year ORDER BY year = 0, year DESC""", (key, *values)).fetchall()
+            SELECT nullif(year, 0), sum(meetings) {rows}
+            GROUP BY year ORDER BY year = 0, year DESC""", params).fetchall()
     q = _Counts(f)
     return conn.execute(f"""
         SELECT CAST(substr(shown.held_on, 1, 4) AS INTEGER) AS year, count(*)
@@ -300,13 +291,11 @@ def years(conn: sqlite3.Connection, f: Filter) -> list[tuple[int | None, int]]:
 
 
 def meeting_count(conn: sqlite3.Connection, f: Filter, year: int | None) -> int:
-    sums = _sums(f)
-    if sums is not None:
-        table, column, key = sums
-        kinds, values = _kind_condition(f)
-        return int(conn.execute(
-            f"SELECT ifnull(sum(meetings), 0) FROM {table}_year_counts "
-            f"WHERE {column} = ? AND year = ?{kinds}", (key, year or 0, *values)).fetchone()[0])
+    year_sums = _year_sums(f)
+    if year_sums is not None:
+        rows, params = year_sums
+        return int(conn.execute(f"SELECT ifnull(sum(meetings), 0) {rows} AND year = :year",
+                                {**params, "year": year or 0}).fetchone()[0])
     q = _scope(f, year)
     return int(conn.execute(f"SELECT count(*) FROM ({q.shown})", q.params).fetchone()[0])
 
@@ -327,13 +316,12 @@ def meetings(conn: sqlite3.Connection, f: Filter, year: int | None, offset: int,
 
 def totals(conn: sqlite3.Connection, f: Filter) -> tuple[int, int, int]:
     """(shown meetings, shown sections, matching statements)."""
-    sums = _sums(f)
-    if sums is not None:
-        table, column, key = sums
-        kinds, values = _kind_condition(f)
+    year_sums = _year_sums(f)
+    if year_sums is not None:
+        rows, params = year_sums
         row = conn.execute(f"""
             SELECT ifnull(sum(meetings), 0), ifnull(sum(sections), 0), ifnull(sum(statements), 0)
-            FROM {table}_year_counts WHERE {column} = ?{kinds}""", (key, *values)).fetchone()
+            {rows}""", params).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
     q = _Counts(f)
     sections = "shown.sections" if q.has_sections else q.sections_of("shown.meeting_id")
@@ -371,14 +359,8 @@ def _facet_counts_from_sums(conn: sqlite3.Connection, f: Filter,
     """The facets ``names`` under ``f`` (one issue, or one person, or neither; maybe kinds)
     from the per-issue or per-person sums: a few rows each, whatever the size of the archive."""
     table, column, key = _sums(f) or ("issue", "issue_id", 0)
-    params: dict[str, object] = {"key": key}
-    kinds = ""
-    if f.kinds:
-        marks = []
-        for n, kind in enumerate(sorted(f.kinds)):
-            params[f"kind_{n}"] = kind
-            marks.append(f":kind_{n}")
-        kinds = f" AND kind IN ({', '.join(marks)})"
+    kinds, params = _kind_condition(f)
+    params["key"] = key
     parts: list[str] = []
     if "issues" in names:  # the filter holds no issue here
         if table == "person":
@@ -424,11 +406,23 @@ def _sums(f: Filter, facet: str | None = None) -> tuple[str, str, int] | None:
     return "issue", "issue_id", next(iter(f.issues), 0)
 
 
-def _kind_condition(f: Filter) -> tuple[str, list[str]]:
-    kinds = sorted(f.kinds)
-    if not kinds:
-        return "", []
-    return f" AND kind IN ({', '.join('?' * len(kinds))})", kinds
+def _kind_condition(f: Filter) -> tuple[str, dict[str, object]]:
+    """`` AND kind IN (:kind_0, ...)`` for the filter's kinds ('' without), and its values."""
+    params: dict[str, object] = {f"kind_{n}": kind for n, kind in enumerate(sorted(f.kinds))}
+    if not params:
+        return "", params
+    return f" AND kind IN ({', '.join(':' + name for name in params)})", params
+
+
+def _year_sums(f: Filter) -> tuple[str, dict[str, object]] | None:
+    """``FROM ... WHERE ...`` selecting the rows of the sums by year and kind that answer the
+    tree's years and totals for ``f``, with its parameters; None when no sums answer it."""
+    sums = _sums(f)
+    if sums is None:
+        return None
+    table, column, key = sums
+    kinds, params = _kind_condition(f)
+    return f"FROM {table}_year_counts WHERE {column} = :key{kinds}", {**params, "key": key}
 
 
 def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list[tuple[Any, ...]]:
