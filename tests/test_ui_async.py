@@ -175,3 +175,26 @@ def test_an_expanded_year_gets_its_meetings_from_a_worker(
     expected = conn.execute("SELECT count(*) FROM meetings WHERE held_on LIKE ?",
                             (f"{last_year}-%",)).fetchone()[0]
     assert window.model.rowCount(year) == expected and not window.model.fetching(year)
+
+
+def test_a_meeting_expanded_before_its_sections_arrive_shows_them_and_stays_expanded(
+        qtbot: QtBot, window: MainWindow, conn: sqlite3.Connection) -> None:
+    # The view collapses the node for the insert and expands it again (a cheap layout): the
+    # user must see it expanded, with its sections as rows right under it.
+    year = window.model.index(0, 0)
+    window.tree.expand(year)
+    qtbot.waitUntil(lambda: window.model.rowCount(year) > 0, timeout=TIMEOUT)
+    meeting = next(window.model.index(r, 0, year) for r in range(window.model.rowCount(year))
+                   if window.model.rowCount(window.model.index(r, 0, year)) == 0)
+    window.tree.expand(meeting)
+    qtbot.waitUntil(lambda: window.model.rowCount(meeting) > 0, timeout=TIMEOUT)
+    assert window.tree.isExpanded(meeting) and window.tree.isExpanded(year)
+    kind, meeting_id = window.model.node_at(meeting)
+    titles = [row[0] for row in conn.execute(
+        "SELECT title FROM sections WHERE meeting_id = ? ORDER BY ordinal", (meeting_id,))]
+    shown = [window.model.index(r, 0, meeting) for r in range(window.model.rowCount(meeting))]
+    assert len(shown) == len(titles) > 0
+    for index in shown:  # laid out as rows of the view, under the meeting
+        assert window.tree.visualRect(index).top() > window.tree.visualRect(meeting).top()
+        assert not window.tree.isRowHidden(index.row(), meeting)
+    assert window.tree.indexBelow(meeting) == shown[0]

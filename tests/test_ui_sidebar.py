@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from archive_viewer.store.connection import connect
 from archive_viewer.store.filters import Filter
+from archive_viewer.store.queries import FacetValue
 from archive_viewer.ui.filter_state import FilterState
 from archive_viewer.ui.roles import FACET_COUNT_ROLE, FACET_KEY_ROLE
 from archive_viewer.ui.sidebar import FilterSidebar
@@ -161,6 +162,24 @@ def test_facets_list_values_with_counts_sorted_by_count(
     issues = sidebar.models["issues"]
     top = {issues.index(r, 0).data() for r in range(issues.rowCount())}
     assert "North Korea" in top and "Nuclear test" not in top  # narrower issues nest
+
+
+def test_the_count_column_fits_the_widest_count_without_eliding(
+        qtbot: QtBot, sidebar: FilterSidebar) -> None:
+    section = sidebar.sections["people"]
+    model = section.model
+    keys = model.value_keys()[:2]
+    values = [FacetValue(keys[0], "A", 1_234_567), FacetValue(keys[1], "B", 3)]
+    model.set_values(values, [])
+    view = section.view
+    needed = view.fontMetrics().horizontalAdvance("1,234,567")
+    assert view.header().sectionSize(1) >= needed
+    index = section.proxy.mapFromSource(model.index(0, 1))
+    assert index.data() == "1,234,567"
+    assert view.visualRect(index).width() >= needed  # shown whole, not "1,23…"
+    # Counts of the same values shrink: the column follows without a reset.
+    model.set_values([FacetValue(keys[0], "A", 12), FacetValue(keys[1], "B", 3)], [])
+    assert view.header().sectionSize(1) < needed
 
 
 def test_facet_counts_follow_the_other_facets_but_not_their_own(

@@ -32,6 +32,7 @@ class _PaintedIconEngine(QIconEngine):
         super().__init__()
         self._drawing = drawing
         self._role = role
+        self._pixmaps: dict[tuple[int, float, QIcon.Mode, int], QPixmap] = {}
 
     def _color(self, mode: QIcon.Mode) -> QColor:
         palette = QGuiApplication.palette()
@@ -45,10 +46,24 @@ class _PaintedIconEngine(QIconEngine):
         return color
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        # Views paint the same few icons on every row of every repaint: draw each size, mode
+        # and palette once and blit it after (the vector drawing cost more than the text).
         side = min(rect.width(), rect.height())
+        if side <= 0:
+            return
+        ratio = painter.device().devicePixelRatioF() if painter.device() is not None else 1.0
+        key = (side, ratio, mode, QGuiApplication.palette().cacheKey())
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            if len(self._pixmaps) > 32:  # palettes come and go (theme changes): start afresh
+                self._pixmaps.clear()
+            pixmap = self._pixmaps[key] = self.scaledPixmap(QSize(side, side), mode, state, ratio)
+        painter.drawPixmap(rect.x() + (rect.width() - side) // 2,
+                           rect.y() + (rect.height() - side) // 2, pixmap)
+
+    def _draw(self, painter: QPainter, side: int, mode: QIcon.Mode) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.translate(rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2)
         painter.scale(side / 16.0, side / 16.0)
         self._drawing(painter, self._color(mode))
         painter.restore()
@@ -62,7 +77,9 @@ class _PaintedIconEngine(QIconEngine):
         pixmap.setDevicePixelRatio(scale)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
+        side = min(size.width(), size.height())
+        painter.translate((size.width() - side) / 2, (size.height() - side) / 2)
+        self._draw(painter, side, mode)
         painter.end()
         return pixmap
 

@@ -60,6 +60,7 @@ from archive_viewer.ui.tree_model import (
     Prefetched,
     prefetch,
 )
+from archive_viewer.ui.tree_view import MeetingTreeView
 
 APP_TITLE = "Archive Viewer"
 ARCHIVE_FILTER = "Archives (*.sqlite *.sqlite3 *.db);;All files (*)"
@@ -192,8 +193,8 @@ class MainWindow(QMainWindow):
 
     # -- building ------------------------------------------------------------------------------
 
-    def _make_tree(self) -> QTreeView:
-        tree = QTreeView()
+    def _make_tree(self) -> MeetingTreeView:
+        tree = MeetingTreeView()
         tree.setObjectName("meetingTree")
         tree.setAccessibleName("Meetings")
         tree.setAccessibleDescription("Meetings by year, with their agenda sections and items")

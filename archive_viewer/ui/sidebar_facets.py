@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -75,6 +76,8 @@ class FacetModel(QAbstractItemModel):
     """
 
     toggle_requested = Signal(object)  # the value's key
+    #: The counts changed (new values or new numbers): the view fits its count column.
+    counts_changed = Signal()
 
     def __init__(self, facet: str, noun: str, *, hierarchical: bool = False,
                  parent: QObject | None = None) -> None:
@@ -86,6 +89,7 @@ class FacetModel(QAbstractItemModel):
         self._by_key: dict[Any, _FacetNode] = {}
         self._selected: frozenset[Any] = frozenset()
         self._retired: _FacetNode | None = None  # kept one reset longer for stale indexes
+        self.widest_count = ""  # the longest count text, to size the count column by
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -100,6 +104,7 @@ class FacetModel(QAbstractItemModel):
             values.append(FacetValue(key, (labels or {}).get(key, str(key)), 0))
         if self._same_shape(values):
             self._update_counts(values, selected)
+            self._note_widest()
             return
         root = _FacetNode(None, None, self.noun)
         by_key: dict[Any, _FacetNode] = {}
@@ -117,6 +122,7 @@ class FacetModel(QAbstractItemModel):
         self._retired, self._root, self._by_key = self._root, root, by_key
         self._selected = selected
         self.endResetModel()
+        self._note_widest()
 
     def set_selected(self, selected: Iterable[Any]) -> None:
         """Check exactly these keys (a value not listed yet appears with the next counts)."""
@@ -163,14 +169,26 @@ class FacetModel(QAbstractItemModel):
     def _update_counts(self, values: list[FacetValue], selected: frozenset[Any]) -> None:
         changed_checks = self._selected ^ selected
         self._selected = selected
+        # One dataChanged per run of changed siblings, not one per value: each signal makes
+        # the view and the proxy do their own bookkeeping.
+        changed: dict[int, list[_FacetNode]] = {}  # id(parent) -> changed children
         for value in values:
             node = self._by_key[value.key]
             old = node.value
             fresh = _FacetNode(value, None, self.noun)
             node.value, node.count_text, node.tooltip = value, fresh.count_text, fresh.tooltip
             if old != value or value.key in changed_checks:
-                self.dataChanged.emit(self.createIndex(node.row, LABEL, node),
-                                      self.createIndex(node.row, COUNT, node))
+                changed.setdefault(id(node.parent), []).append(node)
+        for nodes in changed.values():
+            first = min(nodes, key=lambda n: n.row)
+            last = max(nodes, key=lambda n: n.row)
+            self.dataChanged.emit(self.createIndex(first.row, LABEL, first),
+                                  self.createIndex(last.row, COUNT, last))
+
+    def _note_widest(self) -> None:
+        self.widest_count = max((node.count_text for node in self._by_key.values()),
+                                key=len, default="")
+        self.counts_changed.emit()
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -321,7 +339,14 @@ class FacetView(QTreeView):
         super().setModel(model)
         if model is not None:
             self.header().setSectionResizeMode(LABEL, QHeaderView.ResizeMode.Stretch)
-            self.header().setSectionResizeMode(COUNT, QHeaderView.ResizeMode.ResizeToContents)
+            # Fixed and sized by fit_count_column: ResizeToContents asks every row for its
+            # text (up to a thousand data() calls into Python) on each relayout.
+            self.header().setSectionResizeMode(COUNT, QHeaderView.ResizeMode.Fixed)
+
+    def fit_count_column(self, widest: str) -> None:
+        """Make the count column as wide as ``widest`` (digits are equally wide in UI fonts)."""
+        margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        self.header().resizeSection(COUNT, self.fontMetrics().horizontalAdvance(widest) + margin + 2)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
@@ -415,6 +440,7 @@ class FacetSection(CollapsibleSection):
         self.view.collapsed.connect(self._fit_height)
         model.modelAboutToBeReset.connect(self._remember_view_state)
         model.modelReset.connect(self._restore_view_state)
+        model.counts_changed.connect(lambda: self.view.fit_count_column(model.widest_count))
         self.body_layout.addWidget(self.view)
 
         self._expanded_keys: set[Any] = set()
