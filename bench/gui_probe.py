@@ -29,6 +29,11 @@ from typing import Any
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The app's entry module before PySide6, in the order `archive-viewer` loads them: PySide6
+# hooks every import made after it (it reads each module's source), so importing it first
+# would time a slower start than the app's own.
+import archive_viewer.cli  # noqa: E402,F401
+
 from PySide6.QtCore import QEvent, QEventLoop, QItemSelectionModel, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 

@@ -104,6 +104,8 @@ def test_the_paper_size_is_chosen_in_the_file_menu(window: MainWindow) -> None:
     letter.trigger()
     assert window.exporter._paper() == "letter"
     assert sum(a.isChecked() for a in paper.actions()) == 1
+    paper.aboutToShow.emit()  # the automatic size is named when the menu opens
+    assert paper.actions()[0].text() in ("&Automatic (A4)", "&Automatic (US Letter)")
 
 
 def test_the_trees_context_menu_exports_a_section(

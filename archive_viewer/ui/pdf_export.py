@@ -168,19 +168,26 @@ class PdfExportController(QObject):
 
     def paper_menu(self, parent: QMenu) -> QMenu:
         """File ▸ PDF Paper Size: automatic (from the locale), A4 or US Letter; kept in settings."""
-        from archive_viewer.export.pdf import default_paper
-
         menu = QMenu("PDF &Paper Size", parent)
         group = QActionGroup(menu)
         group.setExclusive(True)
         current = self._settings.get(keys.EXPORT_PAPER)
-        automatic = f"&Automatic ({'US Letter' if default_paper() == 'letter' else 'A4'})"
-        for value, label in (("", automatic), ("a4", "A&4"), ("letter", "US &Letter")):
+        for value, label in (("", "&Automatic"), ("a4", "A&4"), ("letter", "US &Letter")):
             action = QAction(label, menu, checkable=True)
             action.setChecked(value == current)
             action.setData(value)
             group.addAction(action)
             menu.addAction(action)
+        automatic = menu.actions()[0]
+
+        def name_the_automatic_size() -> None:
+            # On first show, not at start-up: the PDF module and Qt's locale tables load late.
+            from archive_viewer.export.pdf import default_paper
+
+            size = "US Letter" if default_paper() == "letter" else "A4"
+            automatic.setText(f"&Automatic ({size})")
+
+        menu.aboutToShow.connect(name_the_automatic_size)
         group.triggered.connect(lambda action: self._settings.set(keys.EXPORT_PAPER, action.data()))
         return menu
 
