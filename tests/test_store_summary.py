@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archive_viewer import paths
-from archive_viewer.store import Archive, delete_document, queries, summary
+from archive_viewer.store import Archive, delete_document, migrations, queries, summary
 from archive_viewer.store.filters import Filter
 from bench.generate import build_archive
 
@@ -70,7 +70,10 @@ def _archive_values(path: Path) -> tuple[list[int], list[str], list[str], list[s
 
 def _filters(path: Path) -> st.SearchStrategy[Filter]:
     issues, countries, kinds, days, people = _archive_values(path)
-    day = st.sampled_from(days).map(date.fromisoformat)
+    years = sorted({int(d[:4]) for d in days})
+    # Meeting days, and the first and last days of years (whole years come from the sums).
+    edges = [date(y, 1, 1) for y in years] + [date(y, 12, 31) for y in years]
+    day = st.sampled_from(days).map(date.fromisoformat) | st.sampled_from(edges)
     # The people most often met first: hypothesis shrinks towards them.
     person = st.sampled_from(people[:40]).map(lambda p: frozenset({p}))
     return st.builds(
@@ -96,6 +99,34 @@ def test_the_count_tables_answer_exactly_what_counting_statements_answers(genera
         assert fast == slow
 
     check()
+
+
+def test_one_country_and_dates_count_the_issues_from_whole_years_and_the_days_left(
+        generated: Path) -> None:
+    _issues, countries, _kinds, days, _people = _archive_values(generated)
+    first, last = int(days[0][:4]), int(days[-1][:4])
+    middle = (first + last) // 2
+    ranges = [
+        (None, None), (date(first, 1, 1), date(last, 12, 31)),  # everything, whole years
+        (date(middle, 1, 1), None), (None, date(middle, 12, 31)),  # open at one end
+        (date(first, 3, 15), date(last, 9, 30)),  # days at both ends, whole years between
+        (date(middle, 2, 1), date(middle, 11, 30)),  # within one year
+        (date(middle, 6, 1), date(middle + 1, 5, 31)),  # two part-years, no whole one
+        (date(middle, 1, 1), date(middle, 12, 31)),  # exactly one year
+        (date(last, 1, 1), date(first, 12, 31)),  # the wrong way round: nothing
+    ]
+    executed: list[str] = []
+    with _reader(generated) as conn:
+        for country in countries[:4]:
+            for date_from, date_to in ranges:
+                f = Filter(countries=frozenset({country}), date_from=date_from, date_to=date_to)
+                conn.set_trace_callback(executed.append)
+                fast = queries.facets(conn, f).issues
+                conn.set_trace_callback(None)
+                with _counting_statements():
+                    slow = queries.facets(conn, f).issues
+                assert fast == slow, f
+    assert any("issue_country_year_counts" in sql for sql in executed)
 
 
 def test_the_sample_documents_count_the_same_both_ways(samples_archive: Path) -> None:
@@ -185,7 +216,7 @@ def test_the_per_issue_sums_follow_deleted_and_replaced_documents(tmp_path: Path
 _DERIVED = ("meeting_issue_counts", "meeting_speaker_counts", "meeting_person_counts",
             "counted_countries", "counted_principals", "issue_year_counts",
             "issue_country_counts", "issue_people_counts", "person_year_counts",
-            "person_country_counts")
+            "person_country_counts", "issue_country_year_counts")
 
 
 def test_an_archive_of_schema_2_is_counted_by_the_migration_as_by_imports(tmp_path: Path) -> None:
@@ -195,14 +226,15 @@ def test_an_archive_of_schema_2_is_counted_by_the_migration_as_by_imports(tmp_pa
         built = {table: sorted(conn.execute(f"SELECT * FROM {table}")) for table in _DERIVED}
     old = sqlite3.connect(path, isolation_level=None)
     old.execute("BEGIN")
-    sql = (paths.SCHEMA_DIR / "003_meeting_counts.sql").read_text(encoding="utf-8")
-    for kind, name in re.findall(r"CREATE (TRIGGER|TABLE|INDEX) (\w+)", sql):
-        old.execute(f"DROP {kind} IF EXISTS {name}")
+    for later in sorted(paths.SCHEMA_DIR.glob("00[3-9]_*.sql")):  # what schema 2 lacked
+        sql = later.read_text(encoding="utf-8")
+        for kind, name in re.findall(r"CREATE (TRIGGER|TABLE|INDEX) (\w+)", sql):
+            old.execute(f"DROP {kind} IF EXISTS {name}")
     old.execute("PRAGMA user_version = 2")
     old.execute("COMMIT")
     old.close()
     with Archive.open(path) as archive:
-        assert archive.schema_version == 3
+        assert archive.schema_version == migrations.latest_version()
     with _reader(path) as conn:
         assert conn.execute("SELECT count(*) FROM stale_meetings").fetchone()[0] == 0
         assert {table: sorted(conn.execute(f"SELECT * FROM {table}")) for table in _DERIVED} == built

@@ -16,6 +16,7 @@ per-person sums (issue_*_counts, person_*_counts) without visiting meetings.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from typing import Any
 
 from archive_viewer.store.filters import Filter, fts_query
@@ -137,6 +138,16 @@ _ADD_TO_SUMS = (
        ON CONFLICT (issue_id, person_id) DO UPDATE SET
            statements = statements + excluded.statements""",
     *_sums_by_year_and_country("person_id", "meeting_person_counts"),
+    """INSERT INTO issue_country_year_counts (country, year, issue_id, meetings, statements)
+       SELECT counted.country, ifnull(CAST(substr(c.held_on, 1, 4) AS INTEGER), 0) AS year,
+              c.issue_id, :sign * count(*), :sign * sum(c.statements)
+       FROM stale_meetings AS stale
+       CROSS JOIN meeting_issue_counts AS c ON c.meeting_id = stale.meeting_id
+       CROSS JOIN counted_countries AS counted ON counted.meeting_id = stale.meeting_id
+       WHERE true
+       GROUP BY counted.country, year, c.issue_id
+       ON CONFLICT (country, year, issue_id) DO UPDATE SET
+           meetings = meetings + excluded.meetings, statements = statements + excluded.statements""",
 )
 
 _DROP_EMPTY = (
@@ -145,6 +156,7 @@ _DROP_EMPTY = (
     "DELETE FROM person_country_counts WHERE meetings = 0",
     "DELETE FROM issue_country_counts WHERE meetings = 0",
     "DELETE FROM issue_people_counts WHERE statements = 0",
+    "DELETE FROM issue_country_year_counts WHERE meetings = 0",
     "DELETE FROM stale_meetings",
 )
 
@@ -450,6 +462,8 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list
                   ON counts.meeting_id = mine.meeting_id
                  AND counts.speaker_key IN (:person, mine.joint_key) AND counts.issue_id != 0
                 GROUP BY counts.issue_id""")
+        elif (by_years := _issues_by_country_years(f, q.params)) is not None:
+            parts.append(by_years)
         elif q.narrows_meetings:
             parts.append(f"""
                 SELECT 'issues', counts.issue_id, sum(counts.statements), NULL
@@ -492,3 +506,58 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list
     sql = (f"WITH shown_meetings AS MATERIALIZED ({q.shown})\n"
            + "\nUNION ALL\n".join(parts))
     return conn.execute(sql, q.params).fetchall()
+
+
+def _issues_by_country_years(f: Filter, params: dict[str, object]) -> str | None:
+    """The issues facet for one country and maybe dates (nothing else): the whole years the
+    dates cover from issue_country_year_counts, the days of the years they cover only in part
+    from those meetings' own rows; None for another filter. Adds its values to ``params``."""
+    if len(f.countries) != 1 or f.kinds or f.people or f.issues:
+        return None
+    years, days = _whole_years_and_days(f.date_from, f.date_to)
+    params["icy_country"] = next(iter(f.countries))
+    parts = []
+    if years is not None:
+        params["icy_first"], params["icy_last"] = years
+        parts.append("""SELECT issue_id, statements FROM issue_country_year_counts
+            WHERE country = :icy_country AND year BETWEEN :icy_first AND :icy_last
+              AND issue_id != 0""")
+    for n, (first, last) in enumerate(days):
+        params[f"icy_from_{n}"], params[f"icy_to_{n}"] = first.isoformat(), last.isoformat()
+        # From the country's meetings to their issue rows (few: at most a year's meetings).
+        parts.append(f"""SELECT counts.issue_id, counts.statements
+            FROM meeting_issue_counts AS day
+            CROSS JOIN meeting_issue_counts AS counts
+              ON counts.meeting_id = day.meeting_id AND counts.issue_id != 0
+            WHERE day.issue_id = 0 AND day.held_on BETWEEN :icy_from_{n} AND :icy_to_{n}
+              AND day.meeting_id IN (SELECT meeting_id FROM meeting_countries
+                                     WHERE country = :icy_country)""")
+    if not parts:
+        return "SELECT 'issues', NULL, 0, NULL WHERE false"
+    return ("SELECT 'issues', issue_id, sum(statements), NULL FROM ("
+            + "\nUNION ALL\n".join(parts) + ") GROUP BY issue_id")
+
+
+def _whole_years_and_days(date_from: date | None, date_to: date | None
+                          ) -> tuple[tuple[int, int] | None, list[tuple[date, date]]]:
+    """Split the days from ``date_from`` to ``date_to`` (either open) into the years they
+    cover whole (first, last; year 0 = undated only when neither bound is set) and the runs of
+    days left over at either end."""
+    if date_from is None and date_to is None:
+        return (0, 9999), []  # every year, and the undated meetings (year 0)
+    low = date_from or date.min
+    high = date_to or date.max
+    if low > high:
+        return None, []
+    first = low.year if (low.month, low.day) == (1, 1) else low.year + 1
+    last = high.year if (high.month, high.day) == (12, 31) else high.year - 1
+    if first > last:
+        if low.year == high.year:
+            return None, [(low, high)]
+        return None, [(low, date(low.year, 12, 31)), (date(high.year, 1, 1), high)]
+    days = []
+    if first > low.year:
+        days.append((low, date(low.year, 12, 31)))
+    if last < high.year:
+        days.append((date(high.year, 1, 1), high))
+    return (first, last), days
