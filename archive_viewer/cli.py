@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from archive_viewer.store import (
     ImportResult,
     open_default_archive,
 )
-from archive_viewer.store.errors import BadInputError
+from archive_viewer.store.errors import BadInputError, ReadOnlyArchiveError, sqlite_problem
 from archive_viewer.store.importer import ImportSummary
 from archive_viewer.store.sources import read_source
 
@@ -101,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArchiveError as exc:
         _error(str(exc))
         return EXIT_UNUSABLE
+    except sqlite3.Error as exc:  # a damaged page or a full disk met after the archive opened
+        if os.environ.get(DEBUG_ENV):
+            raise
+        db = getattr(args, "db", None) or paths.default_archive_path()
+        _error(str(sqlite_problem(db, exc)))
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _error("interrupted")
         return EXIT_INTERRUPTED
@@ -125,7 +132,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    with _open_archive(args.db, create=False) as archive:
+    with _open_archive(args.db, create=False, write=False) as archive:
         stats = archive.stats().as_dict()
     print(f"Archive: {archive.path}")
     width = max(len(name) for name in stats)
@@ -169,7 +176,7 @@ def run_export_pdf(args: argparse.Namespace) -> int:
     from archive_viewer.export.run import export_filter, export_node, gui_application
     from archive_viewer.store.filters import SearchHint
 
-    with _open_archive(args.db, create=False) as archive:
+    with _open_archive(args.db, create=False, write=False) as archive:
         db_path = archive.path
     app = gui_application()  # noqa: F841  (QPdfWriter and fonts need it alive)
     try:
@@ -209,10 +216,18 @@ def run_gui(args: argparse.Namespace) -> int:
 # -- helpers ----------------------------------------------------------------------------------
 
 @contextmanager
-def _open_archive(db: Path | None, *, create: bool) -> Iterator[Archive]:
-    """The archive named by --db, or the default one (importing the samples on first use)."""
+def _open_archive(db: Path | None, *, create: bool, write: bool = True) -> Iterator[Archive]:
+    """The archive named by --db, or the default one (importing the samples on first use).
+
+    A command that only reads (``write=False``) opens a read-only archive read-only.
+    """
     if db is not None:
-        archive = Archive.open(db, create=create)
+        try:
+            archive = Archive.open(db, create=create)
+        except ReadOnlyArchiveError:
+            if write:
+                raise
+            archive = Archive.open(db, readonly=True)
     else:
         first_use = not paths.default_archive_path().exists()
         if first_use and sys.stderr.isatty():

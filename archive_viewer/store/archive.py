@@ -1,6 +1,7 @@
 """The archive: one SQLite file, one connection per thread, explicit write transactions."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -11,9 +12,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from archive_viewer.store import connection, migrations, summary
-from archive_viewer.store.errors import ArchiveError
+from archive_viewer.store.errors import (
+    ArchiveError,
+    ReadOnlyArchiveError,
+    is_damage,
+    sqlite_problem,
+    sqlite_reason,
+)
 from archive_viewer.store.importer import (
     ImportResult,
+    ImportStopped,
     ImportSummary,
     Parser,
     ProgressCallback,
@@ -71,10 +79,13 @@ class Archive:
         """Open the archive at ``path``, creating it (when ``create``) or upgrading its schema.
 
         Raises :class:`ArchiveError` (a message for the user) for a file that is not an archive,
-        another program's SQLite file, an archive made by a newer app, or a missing file when
-        ``create`` is false; such files are left untouched. ``readonly`` never writes, so it
-        also refuses an archive that would need an upgrade. ``thesaurus`` defaults to
-        resources/issues.toml, loaded into ``issues`` whenever it changed.
+        another program's SQLite file, a damaged file, an archive made by a newer app, or a
+        missing file when ``create`` is false; such files are left untouched. Without
+        ``readonly`` a file or folder that cannot be written is refused with
+        :class:`ReadOnlyArchiveError` (open it ``readonly`` instead), and an upgrade that fails
+        leaves the file as it was. ``readonly`` never writes, so it also refuses an archive that
+        would need an upgrade. ``thesaurus`` defaults to resources/issues.toml, loaded into
+        ``issues`` whenever it changed.
         """
         path = Path(path).expanduser()
         identity = connection.identify(path)
@@ -84,13 +95,25 @@ class Archive:
         elif readonly or not create:
             what = "does not exist" if identity.state == "missing" else "is empty, not an archive"
             raise ArchiveError(f"{path} {what}")
+        # Refused before connecting: a writer on a file it cannot write would fail at the first
+        # import or upgrade, one document at a time, with SQLite's words.
+        created = identity.state == "missing"
+        if created:
+            _check_can_create(path)
+        problem = None if readonly or created else connection.write_problem(path)
         if readonly and identity.version < latest:
+            problem = connection.write_problem(path)
+            how = ("copy it to a writable folder and open the copy once without read-only to "
+                   "upgrade it" if problem else "open it once without read-only to upgrade it")
             raise ArchiveError(
-                f"archive {path} uses an older schema ({identity.version}); open it once "
-                "without read-only to upgrade it"
+                f"archive {path} uses an older schema ({identity.version}); {how}"
+            )
+        if problem is not None:
+            raise ReadOnlyArchiveError(
+                f"{problem}: Archive Viewer can only read it, not import into it or upgrade it. "
+                "Make it writable, or open a copy in a writable folder"
             )
 
-        created = identity.state == "missing"
         if created:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +122,8 @@ class Archive:
         conn = connection.connect(path, readonly=readonly)
         try:
             if not readonly:
+                # WAL before migrating: an upgrade cut short (even by a crash) then never
+                # touches the file itself, only the -wal, which SQLite discards.
                 connection.enable_wal(conn)
                 if identity.version < latest:
                     migrations.migrate(conn, path)
@@ -106,15 +131,19 @@ class Archive:
             conn.close()
             if created:
                 _remove_new_file(path)
-            if isinstance(exc, sqlite3.Error):
-                raise ArchiveError(f"cannot prepare archive {path}: {exc}") from None
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise _preparation_problem(path, exc, identity.version, latest) from None
             raise
         archive = cls(path, readonly=readonly, parser=parser or default_parser,
                       first_connection=conn)
         if not readonly:
-            archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
-            # Counts left stale by an interrupted import or a hand edit are redone now.
-            archive.refresh_counts()
+            try:
+                archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
+                # Counts left stale by an interrupted import or a hand edit are redone now.
+                archive._refresh_counts_quietly(damage_raises=True)
+            except BaseException:
+                archive.close()
+                raise
         return archive
 
     # -- connections -------------------------------------------------------------------------
@@ -197,8 +226,10 @@ class Archive:
         """Import one file in one transaction: imported, unchanged, replaced or failed."""
         try:
             return import_document(self.connection(), Path(path), self.parser)
+        except ImportStopped as stopped:
+            raise self._import_stopped(stopped.error, 0) from None
         finally:
-            self.refresh_counts()
+            self._refresh_counts_quietly()
 
     def import_paths(self, paths: Iterable[Path | str], *,
                      progress: ProgressCallback | None = None,
@@ -212,8 +243,22 @@ class Archive:
         try:
             return import_paths(self.connection(), paths, self.parser, progress=progress,
                                 should_cancel=should_cancel, workers=workers)
+        except ImportStopped as stopped:
+            kept = stopped.summary.count("imported") + stopped.summary.count("replaced")
+            raise self._import_stopped(stopped.error, kept) from None
         finally:
-            self.refresh_counts()
+            self._refresh_counts_quietly()
+
+    def _import_stopped(self, exc: sqlite3.Error, kept: int) -> ArchiveError:
+        """The message for an import stopped by the archive file itself (disk full, damaged,
+        read-only): which archive, why, and what it kept."""
+        reason, advice = sqlite_reason(exc)
+        done = (f"the {kept} document{'' if kept == 1 else 's'} imported before it stopped "
+                f"{'stays' if kept == 1 else 'stay'} in the archive and the rest were not "
+                "imported" if kept else "no document was imported")
+        return ArchiveError(f"the import into archive {self.path} stopped: {reason}. "
+                            f"{done[0].upper()}{done[1:]}; nothing else in the archive was "
+                            f"changed. {advice}")
 
     def refresh_counts(self) -> int:
         """Bring the per-meeting count tables (db/003) up to date for the meetings written
@@ -229,6 +274,20 @@ class Archive:
         with self.transaction() as conn:
             return summary.refresh_stale(conn)
 
+    def _refresh_counts_quietly(self, *, damage_raises: bool = False) -> None:
+        """:meth:`refresh_counts`, where failing must not lose the work around it: stale counts
+        are only slower (queries count the slow way), and are redone at the next open. With
+        ``damage_raises`` (when opening) a damaged file is refused instead."""
+        try:
+            self.refresh_counts()
+        except sqlite3.Error as exc:
+            if damage_raises and is_damage(exc):
+                raise sqlite_problem(self.path, exc, "open") from None
+            self.warnings.append(
+                f"the counts of archive {self.path} could not be brought up to date "
+                f"({sqlite_reason(exc)[0]}); they are counted the slow way until the next open"
+            )
+
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""
         with self.transaction() as conn:
@@ -240,8 +299,38 @@ class Archive:
         try:
             if thesaurus_needs_refresh(self.connection(), path):
                 self.refresh_thesaurus(path)
-        except (ArchiveError, OSError, UnicodeDecodeError, sqlite3.Error) as exc:
+        except sqlite3.Error as exc:
+            if is_damage(exc):  # the archive is at fault, not the thesaurus
+                raise sqlite_problem(self.path, exc, "open") from None
             self.warnings.append(f"the issue thesaurus {path} was not loaded: {exc}")
+        except (ArchiveError, OSError, UnicodeDecodeError) as exc:
+            self.warnings.append(f"the issue thesaurus {path} was not loaded: {exc}")
+
+
+def _preparation_problem(path: Path, exc: sqlite3.Error | OSError, version: int,
+                         latest: int) -> ArchiveError:
+    """What went wrong while making ``path`` ready, for the user (the file is as it was)."""
+    if isinstance(exc, sqlite3.Error):
+        reason, advice = sqlite_reason(exc)
+    else:
+        reason, advice = f"{exc.strerror or exc}", "Try again."
+    if 0 < version < latest:
+        return ArchiveError(
+            f"archive {path} could not be upgraded from schema {version} to {latest}: {reason}. "
+            f"It was left as it was. {advice}"
+        )
+    if version == 0:
+        return ArchiveError(f"cannot create archive {path}: {reason}. {advice}")
+    return ArchiveError(f"cannot open archive {path}: {reason}. {advice}")
+
+
+def _check_can_create(path: Path) -> None:
+    """Refuse, in words, to create ``path`` under a folder that cannot be written."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the folders in between are created
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ArchiveError(f"cannot create archive {path}: the folder {folder} is read-only")
 
 
 def _remove_new_file(path: Path) -> None:

@@ -6,6 +6,7 @@ header bytes and then looks inside through an immutable read-only connection.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
 from dataclasses import dataclass
@@ -57,10 +58,22 @@ def identify(path: Path) -> FileIdentity:
         raise ArchiveError(f"{path}: permission denied") from None
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(header) < _HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+    if not header.startswith(SQLITE_MAGIC):
         raise NotAnArchiveError(
             f"{path} is not an Archive Viewer archive (not an SQLite database); it was left "
             "untouched. Choose another file, or a new name to create an archive"
+        )
+    if len(header) < _HEADER_SIZE or not _header_is_sound(header):
+        raise NotAnArchiveError(
+            f"{path} is damaged: its SQLite header is cut short or not valid; it was left "
+            "untouched. Restore it from a backup, or import the documents again into a new "
+            "archive"
+        )
+    if _cut_short(path, header, info.st_size):
+        raise NotAnArchiveError(
+            f"{path} is damaged: it is shorter than its SQLite header says (cut off, perhaps "
+            "by an interrupted copy); it was left untouched. Restore it from a backup, or "
+            "import the documents again into a new archive"
         )
     header_app_id = int.from_bytes(header[68:72], "big", signed=True)
     if header_app_id not in (0, migrations.APPLICATION_ID):
@@ -72,6 +85,29 @@ def identify(path: Path) -> FileIdentity:
     if application_id == 0 and version == 0 and objects == 0:
         return FileIdentity("empty")  # an empty SQLite database: ours to initialise
     raise _other_program(path)
+
+
+def _header_is_sound(header: bytes) -> bool:
+    """The fixed fields of an SQLite header (fileformat.html): a damaged header is reported as
+    damage, not taken for another program's file because its application id is noise."""
+    page_size = int.from_bytes(header[16:18], "big")
+    sound_size = page_size == 1 or (512 <= page_size <= 32768 and page_size & (page_size - 1) == 0)
+    return (sound_size and header[18] in (1, 2) and header[19] in (1, 2)
+            and header[21:24] == b"\x40\x20\x20" and not any(header[72:92]))
+
+
+def _cut_short(path: Path, header: bytes, size: int) -> bool:
+    """Whether the file holds fewer bytes than the page count in its header. SQLite reads the
+    missing end as zeros, so a file cut inside its last page would otherwise open. The count
+    is trusted only when SQLite marks it valid, and only with no -wal beside the file (a
+    checkpoint may have written page 1 before growing the file)."""
+    if _side_file(path, "-wal").exists():
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    count_valid = header[92:96] == header[24:28] and pages > 0
+    return count_valid and size < pages * page_size
 
 
 def _other_program(path: Path) -> NotAnArchiveError:
@@ -112,7 +148,7 @@ def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     ``check_same_thread`` is off only so that :meth:`Archive.close` can close every thread's
     connection at the end; each connection is used by the thread that opened it.
     """
-    target = path.resolve().as_uri() + "?mode=ro" if readonly else str(path)
+    target = _readonly_uri(path) if readonly else str(path)
     try:
         conn = sqlite3.connect(
             target,
@@ -131,6 +167,39 @@ def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise ArchiveError(f"{path} cannot be opened: {exc}") from None
     return conn
+
+
+def _readonly_uri(path: Path) -> str:
+    uri = path.resolve().as_uri() + "?mode=ro"
+    # A reader of a WAL archive needs its -shm file and creates it (and an empty -wal) when
+    # missing: impossible in a read-only folder ("unable to open database file"), and beside a
+    # read-only file they would be left behind, as a reader never removes them. When nobody
+    # could be writing (no -wal, and we could not write either) the file is read as immutable:
+    # no side files, no locks.
+    if not _side_file(path, "-wal").exists() and write_problem(path) is not None:
+        uri += "&immutable=1"
+    return uri
+
+
+def _side_file(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def write_problem(path: Path) -> str | None:
+    """Why the archive at ``path`` cannot be written, in words for the user; None when it can.
+
+    SQLite writes the file and keeps -wal and -shm files beside it, so the folder must be
+    writable too (unless both already exist and are). ``os.access`` rather than the mode
+    bits: it also sees a read-only disk, and that the mode bits do not stop the superuser.
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    folder = path.parent
+    sides = [_side_file(path, suffix) for suffix in ("-wal", "-shm")]
+    if not os.access(folder, os.W_OK) and not all(os.access(s, os.W_OK) for s in sides):
+        return (f"{path} is in a read-only folder ({folder}), and SQLite keeps its -wal and "
+                "-shm files beside the archive")
+    return None
 
 
 def enable_wal(conn: sqlite3.Connection) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from archive_viewer.ingest.model import Meeting, NotAMeetingDocument
-from archive_viewer.store.errors import BadInputError
+from archive_viewer.store.errors import BadInputError, is_file_problem
 from archive_viewer.store.sources import SourceFile, decode_text, read_source, walk_documents
 from archive_viewer.store.transactions import write_transaction
 from archive_viewer.store.writer import DocumentRecord, delete_document, write_meeting
@@ -78,9 +78,22 @@ class ImportSummary:
         return line + (", cancelled" if self.cancelled else "")
 
 
+class ImportStopped(Exception):
+    """The archive itself failed (disk full, damaged, read-only, locked): no further document
+    could be stored, so the import stops instead of failing every remaining file the same way.
+    ``summary`` holds the results of the files done before."""
+
+    def __init__(self, error: sqlite3.Error, path: Path) -> None:
+        super().__init__(f"{path}: {error}")
+        self.error = error
+        self.path = path
+        self.summary = ImportSummary()
+
+
 def import_document(conn: sqlite3.Connection, path: Path, parser: Parser = default_parser,
                     ) -> ImportResult:
-    """Import one file; whatever goes wrong comes back as a "failed" result with the reason."""
+    """Import one file; whatever goes wrong with it comes back as a "failed" result with the
+    reason. A failure of the archive itself raises :class:`ImportStopped`."""
     prepared = _read(conn, path)
     if isinstance(prepared, ImportResult):
         return prepared
@@ -116,7 +129,10 @@ def _read(conn: sqlite3.Connection, path: Path) -> SourceFile | ImportResult:
         source = read_source(path)
     except BadInputError as exc:
         return ImportResult(path, "failed", str(exc))
-    present = _document_with_sha(conn, source.sha256)
+    try:
+        present = _document_with_sha(conn, source.sha256)
+    except sqlite3.Error as exc:  # an indexed read of the archive: the file is at fault
+        raise ImportStopped(exc, path) from exc
     if present is not None:
         return ImportResult(path, "unchanged", ALREADY_IN_ARCHIVE, present)
     return source
@@ -128,6 +144,8 @@ def _store_parsed(conn: sqlite3.Connection, source: SourceFile, parsed: Parsed) 
     try:
         return _store(conn, source, parsed.raw_text, parsed.meeting)
     except sqlite3.Error as exc:
+        if is_file_problem(exc):
+            raise ImportStopped(exc, source.path) from exc
         return ImportResult(source.path, "failed",
                             f"could not be stored in the archive ({exc})")
     except Exception as exc:  # the transaction was rolled back; report, and go on
@@ -175,8 +193,10 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
                  workers: int | None = None) -> ImportSummary:
     """Import files and folders (recursively: *.txt, *.htm, *.html, hidden files skipped).
 
-    Each file is its own transaction, so a failure costs that file only. ``should_cancel`` is
-    asked before each file; documents imported before a cancel stay imported.
+    Each file is its own transaction, so a failure costs that file only; a failure of the
+    archive itself (disk full, damaged) raises :class:`ImportStopped`, the files before kept.
+    ``should_cancel`` is asked before each file; documents imported before a cancel stay
+    imported.
 
     With many files (:data:`POOL_MIN_FILES`) and the default parser, documents are parsed in
     ``workers`` processes (default: one per CPU) while this thread writes them, in the same
@@ -200,6 +220,9 @@ def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],
             summary.results.append(result)
             if progress is not None:
                 progress(done, len(files), result)
+    except ImportStopped as stopped:
+        stopped.summary = summary
+        raise
     finally:
         prepared.close()  # stops the pool's workers, also on a cancel or an error
     return summary

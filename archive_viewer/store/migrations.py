@@ -27,7 +27,10 @@ class Migration:
     path: Path
 
     def statements(self) -> list[str]:
-        return split_sql(self.path.read_text(encoding="utf-8"))
+        statements = split_sql(self.path.read_text(encoding="utf-8"))
+        for statement in statements:
+            check_transactional(statement, self.path)
+        return statements
 
 
 def discover(schema_dir: Path | None = None) -> list[Migration]:
@@ -62,6 +65,30 @@ def split_sql(script: str) -> list[str]:
     if _strip_comments(buffer):
         raise ArchiveError(f"incomplete SQL statement at the end of a migration: {buffer[:80]!r}")
     return statements
+
+
+#: Statements that end the upgrade's transaction, or are not undone by its ROLLBACK: in a
+#: migration they would make a failed upgrade leave a half-upgraded file.
+_NOT_TRANSACTIONAL = re.compile(
+    r"^\s*(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|ATTACH|DETACH"
+    r"|PRAGMA\s+(\w+\.)?(journal_mode|foreign_keys|locking_mode|synchronous|page_size"
+    r"|auto_vacuum|wal_checkpoint|writable_schema))\b",
+    re.IGNORECASE,
+)
+
+
+def check_transactional(statement: str, path: Path) -> None:
+    """Refuse a migration statement that would not be undone with the rest of the upgrade.
+
+    Every statement runs inside the one transaction :func:`migrate` opens (with
+    ``conn.execute``, never ``executescript``, which commits first); SQLite's DDL, including
+    ALTER TABLE and CREATE VIRTUAL TABLE, is transactional, but these statements are not.
+    """
+    if _NOT_TRANSACTIONAL.match(_strip_comments(statement)):
+        raise ArchiveError(
+            f"the migration {path.name} holds a statement that cannot run inside the upgrade's "
+            f"transaction: {statement.strip()[:80]!r}"
+        )
 
 
 def _strip_comments(sql: str) -> str:

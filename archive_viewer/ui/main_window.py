@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self._reads_pending = False  # a round of reads for a new filter is on its way
         self.last_import_dialog: ImportSummaryDialog | None = None
 
-        self.tasks = TaskRunner(db_path, self)
+        self.tasks = TaskRunner(None, self)  # given the archive once it is known to open
         self.filter_state = FilterState(parent=self)
         self.model = ArchiveTreeModel(self._gui_connection, self, tasks=self.tasks)
         self.sidebar = FilterSidebar(self.filter_state, self.tasks)
@@ -500,6 +500,8 @@ class MainWindow(QMainWindow):
             self.refresh_views()
         else:
             self.statusBar().clearMessage()
+            # An import stopped by the archive (a full disk) keeps the documents before it.
+            self.refresh_views()
         self.import_finished.emit(summary)
 
     def _import_failed(self, message: str) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from archive_viewer.store import connection
+from archive_viewer.store.errors import ArchiveError, sqlite_reason
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class TaskRunner(QObject):
     #: No task is pending any more: every result queued so far has been delivered (or dropped).
     idle = Signal()
 
-    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, db_path: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # The pool is created first so that, as a child, it is destroyed (and joined) before
         # the relay the workers emit through.
@@ -91,7 +92,9 @@ class TaskRunner(QObject):
         self._pool.setExpiryTimeout(-1)  # keep workers (and their connections) until shutdown
         self._relay = _Relay(self)
         self._relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self._db_path = Path(db_path)
+        # None until an archive that opens is given: no read may touch a file not yet
+        # checked (a reader's connection could leave -wal and -shm files beside it).
+        self._db_path = None if db_path is None else Path(db_path)
         self._generation = 0  # bumped by set_db_path: workers reopen their connection
         self._lock = threading.Lock()
         self._connections: dict[int, tuple[int, sqlite3.Connection]] = {}  # thread -> (generation, conn)
@@ -106,7 +109,7 @@ class TaskRunner(QObject):
     # -- public API ------------------------------------------------------------------------
 
     @property
-    def db_path(self) -> Path:
+    def db_path(self) -> Path | None:
         return self._db_path
 
     def run(self, fn: Callable[[sqlite3.Connection], T], on_done: Callable[[T], None], *,
@@ -120,6 +123,9 @@ class TaskRunner(QObject):
         """
         if self._closed:
             log.debug("task ignored: the runner was shut down")
+            return
+        if self._db_path is None:
+            log.debug("task ignored: no archive is open")
             return
         self._next_token += 1
         token = self._next_token
@@ -216,6 +222,8 @@ class TaskRunner(QObject):
             return entry[1]
         if entry is not None:  # another archive was opened since
             entry[1].close()
+        if path is None:
+            raise ArchiveError("no archive is open")
         conn = connection.connect(path, readonly=True)
         conn.set_progress_handler(lambda: not self._wanted(), _PROGRESS_STEPS)
         with self._lock:
@@ -254,9 +262,15 @@ class TaskRunner(QObject):
         """A failed read nobody handles: say so in a dialog rather than a silent traceback."""
         log.error("database read failed", exc_info=error)
         parent = QApplication.activeWindow()
-        box = QMessageBox(QMessageBox.Icon.Warning, "Could not read the archive",
-                          f"Reading the archive failed: {error}\n\nTry again, or reopen the archive.",
+        if isinstance(error, sqlite3.Error):  # which file, what it means (damaged, gone...)
+            reason, advice = sqlite_reason(error)
+            text = f"Reading the archive {self._db_path} failed: {reason}.\n\n{advice}"
+        else:
+            text = f"Reading the archive failed: {error}\n\nTry again, or reopen the archive."
+        box = QMessageBox(QMessageBox.Icon.Warning, "Could not read the archive", text,
                           QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("readError")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # it quotes a file name: never markup
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if parent is None:  # nothing else keeps a parentless box alive until it is closed
             self._error_boxes.append(box)

@@ -250,7 +250,11 @@ class ArchiveTreeModel(QAbstractItemModel):
     def reload(self, years: list[queries.YearNode] | Prefetched | None = None) -> None:
         """Read the top level again (after an import, or another archive was opened)."""
         if years is None:
-            years = queries.years(self._conn(), self._filter)
+            try:
+                years = queries.years(self._conn(), self._filter)
+            except sqlite3.Error as exc:
+                self._read_failed(exc)
+                years = []
         ahead = years if isinstance(years, Prefetched) else Prefetched(years)
         years = ahead.years
         self._generation += 1
@@ -281,6 +285,9 @@ class ArchiveTreeModel(QAbstractItemModel):
         self._sync += 1
         try:
             return self._index_for(kind, key)
+        except sqlite3.Error as exc:
+            self._read_failed(exc)
+            return QModelIndex()
         finally:
             self._sync -= 1
 
@@ -368,7 +375,13 @@ class ArchiveTreeModel(QAbstractItemModel):
         if not self.canFetchMore(parent):
             return
         node = self._node(parent)
-        rows = self._children_rows(node)
+        try:
+            rows = self._children_rows(node)
+        except sqlite3.Error as exc:  # a read on this thread met a damaged page: say so, and
+            node.loaded = True        # stop asking for this node's rows
+            node.total = len(node.children)
+            self._read_failed(exc)
+            return
         if rows is None:
             return  # on its way from a worker: inserted when it arrives
         tag, found = rows
@@ -556,6 +569,13 @@ class ArchiveTreeModel(QAbstractItemModel):
             self.fetchMore(index)
         finally:
             self._sync -= 1
+
+    def _read_failed(self, error: sqlite3.Error) -> None:
+        """A read on the GUI thread failed (a damaged archive): a message box, not an
+        exception escaping into Qt's event loop; without a runner the caller gets it."""
+        if self._tasks is None:
+            raise error
+        self._tasks.show_error(error)
 
     def _failed(self, generation: int, fetch: FetchKey, error: Exception) -> None:
         if generation != self._generation:
