@@ -49,6 +49,7 @@ from PySide6.QtGui import (
 from archive_viewer import __version__
 from archive_viewer.export.content import ExportError, ExportPart
 from archive_viewer.export.html import contents_html, part_html
+from archive_viewer.export.inert import InertTextDocument
 
 PAPERS = ("a4", "letter")
 GROUPINGS = ("speaker", "document")
@@ -206,7 +207,7 @@ class _Pages:
         self.small_font.setPointSizeF(8)
 
     def document(self, html: str) -> QTextDocument:
-        doc = QTextDocument()
+        doc = InertTextDocument()  # a plain QTextDocument would read a local <img> from disk
         doc.documentLayout().setPaintDevice(self.writer)
         doc.setDefaultFont(self.font)
         doc.setDocumentMargin(0)
