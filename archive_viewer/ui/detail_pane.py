@@ -33,6 +33,7 @@ from archive_viewer import statement_html as detail_html
 from archive_viewer.statement_html import Colours, DetailContent
 from archive_viewer.ui.settings import GROUPINGS
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+from archive_viewer.ui.tooltips import plain_tooltip
 
 YEAR_LIST_LIMIT = 200
 _KEYBOARD_SELECTION = Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -97,7 +98,7 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def full_text(self) -> str:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from archive_viewer.export.inert import InertTextDocument
 from archive_viewer.store.queries import SearchHit
 from archive_viewer.ui.roles import NODE_ID_ROLE, NODE_KIND_ROLE
+from archive_viewer.ui.tooltips import plain_tooltip
 
 #: The list grows with its hits up to this many rows, then scrolls (the facets stay usable).
 MAX_VISIBLE_ROWS = 8
@@ -145,7 +146,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == self.META_ROLE:
             return self._rows[row][0]
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, should painting clip it
-            return self._rows[row][2]
+            return plain_tooltip(self._rows[row][2])
         if role == self.HIT_ROLE:
             return self._hits[row]
         if role == NODE_KIND_ROLE:
