@@ -313,7 +313,7 @@ class DetailPane(QWidget):
     # -- links and citations ---------------------------------------------------------------
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+        if url.scheme() in ("http", "https") and url.host():  # "http:x" names no site
             QDesktopServices.openUrl(url)
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())
