@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -243,11 +244,12 @@ def test_a_name_without_pdf_asks_before_replacing_that_file(
     asked: list[str] = []
     answer = [QMessageBox.StandardButton.No]
 
-    def question(parent, title, text, *args, **kwargs):
-        asked.append(text)
+    def question(box: QMessageBox) -> int:  # the answer, without a nested event loop
+        asked.append(box.text())
+        assert box.textFormat() == Qt.TextFormat.PlainText
         return answer[0]
 
-    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "exec", question)
     assert not window.exporter.export_node("section", 1)
     assert len(asked) == 1 and "notes.pdf" in asked[0]
     assert existing.read_bytes() == OLD

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
@@ -203,13 +203,18 @@ class PdfExportController(QObject):
 
 
 def confirm_replace(parent: QWidget, path: Path) -> bool:
-    """Ask whether to replace the file at ``path`` (as the save dialog asks for its own name)."""
-    answer = QMessageBox.question(
-        parent, "Replace the file?",
-        f"{path.name} already exists in {path.parent}.\n\nReplace it with the exported PDF?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask whether to replace the file at ``path`` (as the save dialog asks for its own name).
+
+    Modal, like the save dialog it follows: the export waits for the answer.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
+                      f"{path.name} already exists in {path.parent}.\n\n"
+                      "Replace it with the exported PDF?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("replaceQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def safe_file_name(text: str, limit: int = 120) -> str:
