@@ -7,12 +7,14 @@ title, a name, a snippet or a path goes through :func:`plain_tooltip`.
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtGui import Qt
 
 
 def plain_tooltip(text: str) -> str:
     """``text`` as a tooltip reads it: unchanged when Qt takes it for plain text, else escaped
-    into a paragraph of rich text (which then wraps long lines too)."""
+    into rich text that keeps its lines and spaces, so it looks like any other tooltip."""
     if not text or not Qt.mightBeRichText(text):
         return text
-    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+    return f'<p style="white-space:pre">{html.escape(text, quote=False)}</p>'
