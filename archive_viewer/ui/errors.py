@@ -138,10 +138,13 @@ def install(log_file: Path | None = None) -> ErrorReporter:
     ``log_file`` defaults to :func:`paths.log_path`. A second call returns the same reporter.
     """
     global _installed
-    if _installed is not None:
-        if sys.excepthook is not _excepthook:  # replaced meanwhile (a test runner's own)
+    if _installed is not None:  # replaced meanwhile (by a test runner's own): hook in again
+        if sys.excepthook is not _excepthook:
             _installed.previous_excepthook = sys.excepthook
             sys.excepthook = _excepthook
+        if threading.excepthook is not _threading_hook:
+            _installed.previous_threading_hook = threading.excepthook
+            threading.excepthook = _threading_hook
         return _installed.reporter
     app = QApplication.instance()
     if app is None:
