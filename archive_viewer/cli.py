@@ -191,6 +191,12 @@ def run_export_pdf(args: argparse.Namespace) -> int:
     except (ExportError, SearchHint) as exc:
         _error(str(exc))
         return EXIT_UNUSABLE
+    except Exception as exc:  # as main() does, but naming the file that was not written
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _error(f"{args.output} was not written: unexpected error: {type(exc).__name__}: {exc} "
+               f"(set {DEBUG_ENV}=1 to see the details)")
+        return EXIT_FAILED
     print(f"Wrote {result.path} ({result.pages} page{'' if result.pages == 1 else 's'})")
     return EXIT_OK
 

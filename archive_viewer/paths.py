@@ -25,3 +25,8 @@ def data_dir() -> Path:
 
 def default_archive_path() -> Path:
     return data_dir() / "archive.sqlite"
+
+
+def log_path() -> Path:
+    """The log of unexpected errors (with their tracebacks), in the user's data folder."""
+    return data_dir() / "logs" / "archive-viewer.log"

@@ -11,10 +11,13 @@ beside the target, then moved into place, so a failure never leaves half a PDF b
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
 import math
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +52,7 @@ from PySide6.QtGui import (
 from archive_viewer import __version__
 from archive_viewer.export.content import ExportError, ExportPart
 from archive_viewer.export.html import contents_html, part_html
+from archive_viewer.export.inert import InertTextDocument
 
 PAPERS = ("a4", "letter")
 GROUPINGS = ("speaker", "document")
@@ -206,7 +210,7 @@ class _Pages:
         self.small_font.setPointSizeF(8)
 
     def document(self, html: str) -> QTextDocument:
-        doc = QTextDocument()
+        doc = InertTextDocument()  # a plain QTextDocument would read a local <img> from disk
         doc.documentLayout().setPaintDevice(self.writer)
         doc.setDefaultFont(self.font)
         doc.setDocumentMargin(0)
@@ -366,32 +370,62 @@ def _check_target(path: Path) -> None:
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name for the PDF.")
     if not folder.is_dir():
-        raise ExportError(f"The folder {folder} does not exist; choose another place for the PDF.")
+        raise ExportError(f"{path} could not be saved: the folder {folder} does not exist; "
+                          "choose another place for the PDF.")
     if not os.access(folder, os.W_OK):
-        raise ExportError(f"The folder {folder} is not writable; choose another place for the PDF.")
+        raise ExportError(f"{path} could not be saved: the folder {folder} is not writable; "
+                          "choose another place for the PDF.")
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """``data`` to a temporary file beside ``path``, then renamed over it: all or nothing."""
+    """``data`` to a temporary file beside ``path``, then renamed over it: all or nothing.
+
+    Whatever stops the write (a full disk, an error, Ctrl+C) removes the temporary file, and a
+    file already at ``path`` stays as it was until the rename replaces it whole.
+    """
     folder = path.parent if str(path.parent) else Path(".")
+    existed = path.exists()
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        # Replacing a file keeps who may read it (a private 0600 file stays private).
+        mode = stat.S_IMODE(path.stat().st_mode) if existed else None
+        handle, temp_name = _create_temporary(folder, path.name)
     except OSError as exc:
-        raise ExportError(f"The PDF could not be written in {folder}: "
-                          f"{exc.strerror or exc}.") from exc
+        raise ExportError(_not_written(path, exc, existed)) from exc
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temp_name, 0o644)  # mkstemp's 0600 would hide the PDF from other readers
+        if mode is not None:
+            os.chmod(temp_name, mode)
         os.replace(temp_name, path)
-    except OSError as exc:
-        try:
+    except BaseException as exc:  # a bug or Ctrl+C too: never leave half a PDF behind
+        with contextlib.suppress(OSError):
             os.unlink(temp_name)
-        except OSError:
-            pass
-        reason = ("the disk is full" if exc.errno == 28 else exc.strerror or str(exc))
-        raise ExportError(f"The PDF could not be written to {path}: {reason}. "
-                          "Nothing was saved; free some space or choose another place.") from exc
+        if isinstance(exc, OSError):
+            raise ExportError(_not_written(path, exc, existed)) from exc
+        raise
 
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new, empty ".<name>.<random>.part" in ``folder``: open descriptor and path.
+
+    Created with mode 0666 less the user's umask, as the PDF itself should be (mkstemp's 0600
+    would hide a new PDF from the other readers the user allows).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        temp_name = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(temp_name, flags, 0o666), temp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(folder))
+
+
+def _not_written(path: Path, exc: OSError, existed: bool) -> str:
+    full = exc.errno == errno.ENOSPC
+    reason = "the disk is full" if full else (exc.strerror or str(exc)).rstrip(".")
+    kept = "; the file already there is unchanged" if existed else ""
+    advice = "Free some space or choose another place." if full else "Choose another place."
+    return f"The PDF could not be written to {path}: {reason}. Nothing was saved{kept}. {advice}"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from archive_viewer import __version__, paths
 from archive_viewer.display import EXIT_NO_DISPLAY, display_problem
-from archive_viewer.ui import icons
+from archive_viewer.ui import errors, icons
 from archive_viewer.ui.main_window import MainWindow, archive_problem
 from archive_viewer.ui.settings import LAST_ARCHIVE, AppSettings
 
@@ -34,6 +34,9 @@ def run(db_path: Path | None) -> int:
     app.setApplicationDisplayName("Archive Viewer")
     app.setApplicationVersion(__version__)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C in the terminal closes the app
+    # An error nobody catches is shown and logged, and the window goes on (not in tests,
+    # which make their own windows and let pytest-qt report such errors).
+    errors.install()
 
     settings = AppSettings()
     window = MainWindow(archive_to_open(db_path, settings), settings=settings)

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from archive_viewer import citation
+from archive_viewer.export.inert import InertTextDocument
 from archive_viewer.store import queries
 from archive_viewer.store.filters import Filter, SearchHint
 from archive_viewer import statement_html as detail_html
 from archive_viewer.statement_html import Colours, DetailContent
 from archive_viewer.ui.settings import GROUPINGS
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+from archive_viewer.ui.tooltips import plain_tooltip
 
 YEAR_LIST_LIMIT = 200
 _KEYBOARD_SELECTION = Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -47,15 +49,18 @@ class YearContent:
 class SafeTextBrowser(QTextBrowser):
     """A QTextBrowser that fetches nothing and navigates nowhere on its own.
 
-    ``loadResource`` is what QTextDocument calls for images, style sheets and the like; it
-    answers nothing for every URL, so even markup that slipped through could not make the app
-    reach the network or the disk. Links are reported by ``anchorClicked`` and handled by the
-    pane: internal anchors scroll, http(s) opens in the user's browser, anything else is ignored.
+    Its document is an :class:`InertTextDocument`, which answers every image, style sheet and
+    the like with nothing to show, so even markup that slipped through could not make the app
+    reach the network or the disk. (Overriding the browser's ``loadResource`` alone does not do:
+    when it answers nothing, QTextDocument reads a local file itself.) Links are reported by
+    ``anchorClicked`` and handled by the pane: internal anchors scroll, http(s) opens in the
+    user's browser, anything else is ignored.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.resource_requests: list[QUrl] = []  # what the page asked for (tests check it)
+        self._document = InertTextDocument(self)
+        self.setDocument(self._document)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -64,9 +69,13 @@ class SafeTextBrowser(QTextBrowser):
         )
         self.extra_context_actions: list[Any] = []
 
+    @property
+    def resource_requests(self) -> list[QUrl]:
+        """What the page asked for (tests check it)."""
+        return self._document.resource_requests
+
     def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802 (Qt override)
-        self.resource_requests.append(QUrl(url))
-        return None
+        return self._document.loadResource(kind, url)  # asked directly: the same blank answer
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
         menu = self.createStandardContextMenu(event.pos())
@@ -89,7 +98,7 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
         self._full = text
-        self.setToolTip(text)
+        self.setToolTip(plain_tooltip(text))
         self._elide()
 
     def full_text(self) -> str:
@@ -304,7 +313,7 @@ class DetailPane(QWidget):
     # -- links and citations ---------------------------------------------------------------
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+        if url.scheme() in ("http", "https") and url.host():  # "http:x" names no site
             QDesktopServices.openUrl(url)
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from archive_viewer.store import ImportResult, ImportSummary
 from archive_viewer.ui.import_worker import ImportWorker
+from archive_viewer.ui.tooltips import plain_tooltip
 
 STATUS_LABELS = {"imported": "Imported", "replaced": "Replaced (the file changed)",
                  "unchanged": "Unchanged", "failed": "Failed"}
@@ -177,8 +178,8 @@ class ImportSummaryDialog(QDialog):
         for result in sorted(summary.results, key=lambda r: _STATUS_ORDER.get(r.status, 9)):
             row = QTreeWidgetItem([result.path.name, STATUS_LABELS.get(result.status, result.status),
                                    _reason(result)])
-            row.setToolTip(0, str(result.path))
-            row.setToolTip(2, _reason(result))
+            row.setToolTip(0, plain_tooltip(str(result.path)))  # file names may hold "<img …>"
+            row.setToolTip(2, plain_tooltip(_reason(result)))
             if result.failed:
                 row.setIcon(0, failed_icon)
             self.files.addTopLevelItem(row)

@@ -51,6 +51,7 @@ from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+from archive_viewer.ui.tooltips import plain_tooltip
 from archive_viewer.ui.tree_model import (
     DATE,
     PLACE,
@@ -417,7 +418,7 @@ class MainWindow(QMainWindow):
         for number, path in enumerate(recent, start=1):
             where = f"{path.name} — {path.parent}".replace("&", "&&")  # no stray accelerators
             action = self.recent_menu.addAction(f"&{number}  {where}" if number < 10 else where)
-            action.setToolTip(str(path))
+            action.setToolTip(plain_tooltip(str(path)))
             action.setEnabled(path != self.db_path)
             action.triggered.connect(lambda _checked=False, p=path: self.open_archive(p))
         if not recent:
@@ -751,7 +752,8 @@ class MainWindow(QMainWindow):
         if widget is self.tree:
             index = self.tree.currentIndex()
             if index.isValid():
-                text = index.siblingAtColumn(TITLE).data(Qt.ItemDataRole.ToolTipRole) or ""
+                # the whole title as text (the tooltip may be escaped into rich text)
+                text = index.siblingAtColumn(TITLE).data(Qt.ItemDataRole.AccessibleTextRole) or ""
                 QGuiApplication.clipboard().setText(str(text))
             return
         copy = getattr(widget, "copy", None)

@@ -7,6 +7,7 @@ are safe there) and reads through that thread's own connection.
 """
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import time
@@ -15,9 +16,9 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from archive_viewer.export import ExportError
 from archive_viewer.store import queries
@@ -30,6 +31,8 @@ from archive_viewer.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from archive_viewer.export.pdf import ExportResult
+
+log = logging.getLogger(__name__)
 
 PDF_FILTER = "PDF documents (*.pdf)"
 #: Node kinds exported on the GUI thread (small); the others go to the worker.
@@ -52,6 +55,7 @@ class PdfExportController(QObject):
         self._connection = connection
         self._grouping = grouping
         self.running = False
+        self._target: Path | None = None  # the file the running export writes
 
     # -- what to export ----------------------------------------------------------------------
 
@@ -76,12 +80,12 @@ class PdfExportController(QObject):
             try:
                 result = export_node_with(self._connection(), kind, node_id, path,
                                           grouping=grouping, paper=paper)
-            except ExportError as exc:
-                self._failed(exc)
+            except Exception as exc:  # whatever failed, the user hears of it and the window goes on
+                self._failed(exc, path)
                 return False
             self._done(result, time.perf_counter() - started)
             return True
-        self._start(f"Exporting {path.name}…",
+        self._start(path, f"Exporting {path.name}…",
                     lambda conn: export_node_with(conn, kind, node_id, path, grouping=grouping,
                                                   paper=paper))
         return True
@@ -102,15 +106,17 @@ class PdfExportController(QObject):
         if path is None:
             return False
         grouping, paper = self._grouping(), self._paper()
-        self._start(f"Exporting the matching sections to {path.name}…",
+        self._start(path, f"Exporting the matching sections to {path.name}…",
                     lambda conn: export_filter_with(conn, f, path, grouping=grouping,
                                                     paper=paper))
         return True
 
     # -- running -----------------------------------------------------------------------------
 
-    def _start(self, message: str, fn: Callable[[sqlite3.Connection], ExportResult]) -> None:
+    def _start(self, path: Path, message: str,
+               fn: Callable[[sqlite3.Connection], ExportResult]) -> None:
         self.running = True
+        self._target = path
         self._window.statusBar().showMessage(message)
         started = time.perf_counter()
         self._tasks.run(fn, lambda result: self._done(result, time.perf_counter() - started),
@@ -124,12 +130,20 @@ class PdfExportController(QObject):
                 f"Saved {result.path.name} ({pages}, {seconds:.1f} s).", 8000)
         self.finished.emit(result)
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: Exception, path: Path | None = None) -> None:
+        """Say which file was not saved and why (``path``: the running export's target)."""
         self.running = False
+        path = path or self._target
+        if isinstance(exc, (ExportError, ValueError)):
+            message = str(exc)
+            if str(path) not in message:  # "Nothing to export…": still say which file
+                message = f"{path} was not saved. {message}"
+        else:  # a bug: the user reads what happened, the log keeps its traceback
+            log.error("exporting %s failed", path, exc_info=exc)
+            message = (f"An unexpected error stopped the export to {path} "
+                       f"({type(exc).__name__}: {exc}). Nothing was saved.")
         if shiboken6.isValid(self._window):
             self._window.statusBar().clearMessage()
-            message = str(exc) if isinstance(exc, (ExportError, ValueError)) else (
-                f"An unexpected error stopped the export ({type(exc).__name__}: {exc}).")
             show_error(self._window, "The PDF could not be saved", message)
         self.finished.emit(None)
 
@@ -145,6 +159,9 @@ class PdfExportController(QObject):
         path = Path(chosen)
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
+            # The dialog asked about replacing the name as typed, not this one.
+            if path.exists() and not confirm_replace(self._window, path):
+                return None
         self._settings.set(keys.LAST_FOLDER, str(path.parent))
         return path
 
@@ -190,6 +207,21 @@ class PdfExportController(QObject):
         menu.aboutToShow.connect(name_the_automatic_size)
         group.triggered.connect(lambda action: self._settings.set(keys.EXPORT_PAPER, action.data()))
         return menu
+
+
+def confirm_replace(parent: QWidget, path: Path) -> bool:
+    """Ask whether to replace the file at ``path`` (as the save dialog asks for its own name).
+
+    Modal, like the save dialog it follows: the export waits for the answer.
+    """
+    box = QMessageBox(QMessageBox.Icon.Question, "Replace the file?",
+                      f"{path.name} already exists in {path.parent}.\n\n"
+                      "Replace it with the exported PDF?",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("replaceQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never markup
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def safe_file_name(text: str, limit: int = 120) -> str:

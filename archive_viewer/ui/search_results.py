@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from archive_viewer.export.inert import InertTextDocument
 from archive_viewer.store.queries import SearchHit
 from archive_viewer.ui.roles import NODE_ID_ROLE, NODE_KIND_ROLE
+from archive_viewer.ui.tooltips import plain_tooltip
 
 #: The list grows with its hits up to this many rows, then scrolls (the facets stay usable).
 MAX_VISIBLE_ROWS = 8
@@ -144,7 +146,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == self.META_ROLE:
             return self._rows[row][0]
         if role == Qt.ItemDataRole.ToolTipRole:  # the whole row, should painting clip it
-            return self._rows[row][2]
+            return plain_tooltip(self._rows[row][2])
         if role == self.HIT_ROLE:
             return self._hits[row]
         if role == NODE_KIND_ROLE:
@@ -156,6 +158,17 @@ class SearchResultsModel(QAbstractListModel):
 
 class SearchResultDelegate(QStyledItemDelegate):
     """Paints a row: the meta line elided in a quieter colour, then the rich-text snippet."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # One document for every row: it loads nothing, even from markup that slipped through.
+        self._doc = InertTextDocument(self)
+        self._doc.setDocumentMargin(0)
+
+    @property
+    def resource_requests(self) -> list[Any]:
+        """What the rows' HTML asked for (tests check it)."""
+        return self._doc.resource_requests
 
     def _line_height(self, option: QStyleOptionViewItem) -> int:
         return option.fontMetrics.lineSpacing()
@@ -189,8 +202,7 @@ class SearchResultDelegate(QStyledItemDelegate):
         painter.drawText(rect.x(), rect.y(), rect.width(), line,
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), meta)
 
-        doc = QTextDocument()
-        doc.setDocumentMargin(0)
+        doc = self._doc
         doc.setDefaultFont(opt.font)
         doc.setHtml(str(index.data(SearchResultsModel.HTML_ROLE) or ""))
         doc.setTextWidth(rect.width())

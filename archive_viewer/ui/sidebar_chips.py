@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from archive_viewer.ui import icons
+from archive_viewer.ui.tooltips import plain_tooltip
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,14 @@ class FilterChip(QFrame):
         )
         self.label = QLabel(spec.text, self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setToolTip(spec.text)
+        self.label.setToolTip(plain_tooltip(spec.text))
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("chipClose")
         self.close_button.setIcon(icons.action_icon("remove"))
         self.close_button.setIconSize(QSize(10, 10))
         self.close_button.setAutoRaise(True)
         self.close_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.close_button.setToolTip(f"Remove this filter ({spec.text})")
+        self.close_button.setToolTip(plain_tooltip(f"Remove this filter ({spec.text})"))
         self.close_button.setAccessibleName(f"Remove filter {spec.text}")
         self.close_button.clicked.connect(lambda: self.remove_requested.emit(spec.facet, spec.value))
         layout = QHBoxLayout(self)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from archive_viewer.store.queries import FacetValue
 from archive_viewer.ui.roles import FACET_COUNT_ROLE, FACET_KEY_ROLE
+from archive_viewer.ui.tooltips import plain_tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -242,7 +243,7 @@ class FacetModel(QAbstractItemModel):
                 return None
             return _CHECKED if value.key in self._selected else _UNCHECKED
         if role == _TOOLTIP:
-            return node.tooltip
+            return plain_tooltip(node.tooltip)  # names come from documents: text, not markup
         if role == _ALIGNMENT:
             return _RIGHT if column == COUNT else None
         if role == _FOREGROUND:

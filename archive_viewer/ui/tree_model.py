@@ -29,6 +29,7 @@ from archive_viewer.store.filters import MEETING_KINDS, Filter
 from archive_viewer.ui import icons
 from archive_viewer.ui.roles import MEETING_KIND_ROLE, NODE_ID_ROLE, NODE_KIND_ROLE
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+from archive_viewer.ui.tooltips import plain_tooltip
 
 #: Meetings of a year fetched per fetchMore().
 BATCH = 200
@@ -448,7 +449,7 @@ class ArchiveTreeModel(QAbstractItemModel):
         if role == _DECORATION:
             return node.icon if index.column() == TITLE else None
         if role == _TOOLTIP:
-            return node.tooltip
+            return plain_tooltip(node.tooltip)  # a title holding "<img …>" stays text
         if role == NODE_KIND_ROLE:
             return node.kind
         if role == NODE_ID_ROLE:
