@@ -16,7 +16,7 @@ per-person sums (issue_*_counts, person_*_counts) without visiting meetings.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from archive_viewer.store.filters import Filter, fts_query
@@ -509,12 +509,13 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: list[str]) -> list
 
 
 def _issues_by_country_years(f: Filter, params: dict[str, object]) -> str | None:
-    """The issues facet for one country and maybe dates (nothing else): the whole years the
-    dates cover from issue_country_year_counts, the days of the years they cover only in part
-    from those meetings' own rows; None for another filter. Adds its values to ``params``."""
+    """The issues facet for one country and maybe dates (nothing else): whole years from
+    issue_country_year_counts, and the days of the years the dates cover only in part from
+    those meetings' own rows (added, or taken from the whole year when fewer days are left
+    out than taken in); None for another filter. Adds its values to ``params``."""
     if len(f.countries) != 1 or f.kinds or f.people or f.issues:
         return None
-    years, days = _whole_years_and_days(f.date_from, f.date_to)
+    years, runs = _whole_years_and_days(f.date_from, f.date_to)
     params["icy_country"] = next(iter(f.countries))
     parts = []
     if years is not None:
@@ -522,42 +523,50 @@ def _issues_by_country_years(f: Filter, params: dict[str, object]) -> str | None
         parts.append("""SELECT issue_id, statements FROM issue_country_year_counts
             WHERE country = :icy_country AND year BETWEEN :icy_first AND :icy_last
               AND issue_id != 0""")
-    for n, (first, last) in enumerate(days):
+    for n, (first, last, sign) in enumerate(runs):
         params[f"icy_from_{n}"], params[f"icy_to_{n}"] = first.isoformat(), last.isoformat()
-        # From the country's meetings to their issue rows (few: at most a year's meetings).
-        parts.append(f"""SELECT counts.issue_id, counts.statements
+        # From the run's meetings (at most half a year's) to their issue rows; the country
+        # looked up per meeting rather than listing all its meetings.
+        parts.append(f"""SELECT counts.issue_id, {sign:d} * counts.statements AS statements
             FROM meeting_issue_counts AS day
             CROSS JOIN meeting_issue_counts AS counts
               ON counts.meeting_id = day.meeting_id AND counts.issue_id != 0
             WHERE day.issue_id = 0 AND day.held_on BETWEEN :icy_from_{n} AND :icy_to_{n}
-              AND day.meeting_id IN (SELECT meeting_id FROM meeting_countries
-                                     WHERE country = :icy_country)""")
+              AND EXISTS (SELECT 1 FROM meeting_countries AS mc
+                          WHERE mc.meeting_id = day.meeting_id AND mc.country = :icy_country)""")
     if not parts:
         return "SELECT 'issues', NULL, 0, NULL WHERE false"
     return ("SELECT 'issues', issue_id, sum(statements), NULL FROM ("
-            + "\nUNION ALL\n".join(parts) + ") GROUP BY issue_id")
+            + "\nUNION ALL\n".join(parts) + ") GROUP BY issue_id HAVING sum(statements) > 0")
 
 
 def _whole_years_and_days(date_from: date | None, date_to: date | None
-                          ) -> tuple[tuple[int, int] | None, list[tuple[date, date]]]:
-    """Split the days from ``date_from`` to ``date_to`` (either open) into the years they
-    cover whole (first, last; year 0 = undated only when neither bound is set) and the runs of
-    days left over at either end."""
+                          ) -> tuple[tuple[int, int] | None, list[tuple[date, date, int]]]:
+    """The days from ``date_from`` to ``date_to`` (either open) as a run of whole years
+    (first, last; year 0 = undated only when neither bound is set) and runs of days to add
+    (+1) or, from a year counted whole, to take away (-1): whichever visits fewer days."""
     if date_from is None and date_to is None:
         return (0, 9999), []  # every year, and the undated meetings (year 0)
     low = date_from or date.min
     high = date_to or date.max
     if low > high:
         return None, []
-    first = low.year if (low.month, low.day) == (1, 1) else low.year + 1
-    last = high.year if (high.month, high.day) == (12, 31) else high.year - 1
-    if first > last:
-        if low.year == high.year:
-            return None, [(low, high)]
-        return None, [(low, date(low.year, 12, 31)), (date(high.year, 1, 1), high)]
-    days = []
-    if first > low.year:
-        days.append((low, date(low.year, 12, 31)))
-    if last < high.year:
-        days.append((date(high.year, 1, 1), high))
-    return (first, last), days
+    whole: set[int] = set()
+    runs: list[tuple[date, date, int]] = []
+    for year in sorted({low.year, high.year}):
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        first, last = max(low, start), min(high, end)
+        taken = (last - first).days + 1
+        if taken == (end - start).days + 1:
+            whole.add(year)
+        elif taken * 2 <= (end - start).days + 1:
+            runs.append((first, last, 1))
+        else:
+            whole.add(year)
+            if first > start:
+                runs.append((start, first - timedelta(days=1), -1))
+            if last < end:
+                runs.append((last + timedelta(days=1), end, -1))
+    first_year = low.year if low.year in whole else low.year + 1
+    last_year = high.year if high.year in whole else high.year - 1
+    return ((first_year, last_year) if first_year <= last_year else None), runs
