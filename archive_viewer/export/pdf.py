@@ -49,9 +49,9 @@ from PySide6.QtGui import (
 from archive_viewer import __version__
 from archive_viewer.export.content import ExportError, ExportPart
 from archive_viewer.export.html import contents_html, part_html
+from archive_viewer.statement_html import GROUPINGS
 
 PAPERS = ("a4", "letter")
-GROUPINGS = ("speaker", "document")
 #: Territories whose paper is US Letter (the rest of the world uses A4).
 LETTER_TERRITORIES = frozenset({
     QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico,
@@ -111,7 +111,7 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     if not parts:
         raise ExportError("Nothing to export: no section matches.")
     if grouping not in GROUPINGS:
-        raise ExportError(f"Unknown statement order {grouping!r}: use speaker or document.")
+        raise ExportError(f"Unknown statement order {grouping!r}: use speaker, document or sides.")
     paper = paper or default_paper()
     if paper not in PAPERS:
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
