@@ -504,26 +504,31 @@ class _Page:
         for row in side_by_side_rows(statements, sides):
             # A rule above each item but the first keeps the eye on one row across the columns.
             rule = ""
-            if row.first_in_item and not first_item:
-                rule = f" border-top:1px solid {self.colours.rule};"
+            label = ""
             if row.first_in_item:
+                if not first_item:
+                    rule = f" border-top:1px solid {self.colours.rule};"
                 first_item = False
                 label = self._item_label(row)
-                if label:
-                    out.append(f'<tr><td colspan="{count}" style="padding:5px 8px 0px 8px;{rule}">'
-                               f"{label}</td></tr>")
-                    rule = ""
-            cell_style = f'valign="top" style="padding:3px 8px 3px 8px;{rule}"'
+            cell_style = f'valign="top" style="padding:4px 8px 3px 8px;{rule}"'
             if row.across is not None:
-                out.append(f'<tr><td colspan="{count}" {cell_style}>'
+                out.append(f'<tr><td colspan="{count}" {cell_style}>{label}'
                            f"{self._cell_statement(row.across, row.kind)}</td></tr>")
                 continue
+            # The item's label heads the row's first cell, not a row of its own, so that a
+            # printed page never ends with a label whose statements are on the next; the
+            # other cells start with an empty line, to keep the statements level.
             cells = "".join(
                 f'<td width="{width}" {cell_style}>'
+                + (label if n == 0 else _BLANK_LINE if label else "")
                 + "".join(self._cell_statement(s, "sides", side) for s in said) + "</td>"
-                for side, said in zip(sides, row.columns, strict=True))
+                for n, (side, said) in enumerate(zip(sides, row.columns, strict=True)))
             out.append(f"<tr>{cells}</tr>")
         out.append("</tbody></table>")
+        if self.paper:
+            # Qt tucks an empty block that follows a table into the table's corner; the PDF's
+            # rule above the citation would then shrink to a dot.
+            out.append('<p style="margin:0px; font-size:4px;">&nbsp;</p>')
         return "".join(out)
 
     def _side_heading(self, side: Side, width: str) -> str:
@@ -551,8 +556,9 @@ class _Page:
         first = row.across or next(s for column in row.columns for s in column)
         if not (first.item_label or first.item_heading):
             return ""
-        return (f'<span style="color:{self.colours.muted};">{esc(first.item_label or "")}</span>'
-                + (f" <b>{esc(first.item_heading)}</b>" if first.item_heading else ""))
+        return (f'<p style="margin:0px 0px 2px 0px;">'
+                f'<span style="color:{self.colours.muted};">{esc(first.item_label or "")}</span>'
+                + (f" <b>{esc(first.item_heading)}</b>" if first.item_heading else "") + "</p>")
 
     def _cell_statement(self, statement: StatementLike, kind: str, side: Side | None = None) -> str:
         """One statement as a paragraph of a cell, labelled unless its column says who spoke."""
@@ -628,6 +634,9 @@ class _Page:
             # a thin gap between statements, as tables here have no row spacing of their own
             f'<tr><td colspan="2" style="font-size:4px;">&nbsp;</td></tr>'
         )
+
+
+_BLANK_LINE = '<p style="margin:0px 0px 2px 0px;">&nbsp;</p>'
 
 
 def _speaks_for_column(statement: StatementLike, side: Side | None) -> bool:

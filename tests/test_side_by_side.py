@@ -272,12 +272,13 @@ def test_pane_shows_the_reference_section_in_two_columns(qtbot, pane, samples_ar
     def starts(cells: list[str]) -> list[str]:
         return [" ".join(c.split()[:3]) for c in cells]
 
+    # an item's label heads its first row (in the first cell, or across)
     assert [starts(row) for row in body] == [
-        ["(1)"], ["", "Minister Kim expressed"],
-        ["(2)"], ["Minister Gemba congratulated", ""],
-        ["(3)"], ["Joint: The two"],
-        ["(4)"], ["Joint: The two"], ["Minister Gemba said", ""],
-        ["(5)"], ["Minister Gemba expressed", ""], ["Joint: The two"],
+        ["(1)", "Minister Kim expressed"],
+        ["(2) Minister Gemba", ""],
+        ["(3) Joint: The"],
+        ["(4) Joint: The"], ["Minister Gemba said", ""],
+        ["(5) Minister Gemba", ""], ["Joint: The two"],
     ]
     columns = pane.browser.document().rootFrame().childFrames()
     widths = [t.format().columnWidthConstraints() for t in columns if t.format().headerRowCount()]
@@ -380,12 +381,13 @@ def test_attendees_speak_in_their_sides_column_under_their_name(
     try:
         _show(qtbot, pane, "meeting", 1)
         [table] = side_tables(pane.browser.document())
-        assert table[3] == [
-            "Minister Gemba proposed a working group.",
+        assert table[2] == [
+            "(1) Minister Gemba proposed a working group.",
             "Luo Zhaohui (Director-General, Department of Asian Affairs, China): Director-General "
             "Luo described the draft. Minister Yang agreed to the working group."]
-        assert table[4] == ["(2) Consular matters"]
-        assert table[5][0].startswith("Shinsuke Sugiyama (Director-General, Asian and Oceanian "
-                                      "Affairs Bureau, Japan): Director-General Sugiyama raised")
+        assert table[3][0].startswith("(2) Consular matters Shinsuke Sugiyama (Director-General, "
+                                      "Asian and Oceanian Affairs Bureau, Japan): Director-General "
+                                      "Sugiyama raised")
+        assert table[4] == ["Joint: The two sides agreed to stay in touch."]
     finally:
         tasks.shutdown()
