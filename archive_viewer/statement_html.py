@@ -570,7 +570,8 @@ class _Page:
         elif kind == "none":
             label = f'<span style="color:{colour}; font-style:italic;">{esc(NO_SPEAKER_LABEL)}:</span> '
         elif kind == "unplaced" or not _speaks_for_column(statement, side):
-            about = self._speaker_about(statement)
+            # In a side's column the country goes without saying.
+            about = self._speaker_about(statement, with_country=kind == "unplaced")
             label = (f'<span style="color:{colour}; font-weight:600;">{esc(speaker_label(statement))}'
                      "</span>"
                      + (f'<span style="color:{c.muted};"> ({esc(about)})</span>' if about else "")
@@ -597,13 +598,14 @@ class _Page:
     def _table(self, rows: list[str]) -> str:
         return "".join(rows) if self.paper else _table(rows)
 
-    def _speaker_about(self, statement: StatementLike) -> str:
+    def _speaker_about(self, statement: StatementLike, *, with_country: bool = True) -> str:
         if statement.speaker_id is None:
             return ""
         for person in self.meeting.participants:
             if person.person_id == statement.speaker_id:
-                return ", ".join(p for p in (person.title, person.country) if p)
-        return statement.speaker_country or ""
+                return ", ".join(p for p in (person.title, person.country if with_country else None)
+                                 if p)
+        return (statement.speaker_country or "") if with_country else ""
 
     def _row(self, statement: StatementLike, colour: str, *, with_speaker: bool,
              first_in_item: bool = True) -> str:
