@@ -84,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--issue", metavar="NAME", help="every section with a statement on the issue")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="the PDF to write (replaced if it exists)")
-    export.add_argument("--order", choices=("speaker", "document"), default="speaker",
-                        help="statements grouped by speaker (default) or in document order")
+    export.add_argument("--order", choices=("speaker", "document", "sides"), default="speaker",
+                        help="statements grouped by speaker (default), in document order, or "
+                             "side by side (one column per side)")
     export.add_argument("--paper", choices=("a4", "letter"), default=None,
                         help="paper size (default: from the locale)")
     export.set_defaults(run=run_export_pdf)

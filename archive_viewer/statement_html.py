@@ -1,4 +1,5 @@
-"""HTML for a meeting and its statements, by speaker or in document order: the detail pane and the PDF export.
+"""HTML for a meeting and its statements, by speaker, in document order or side by side: the
+detail pane and the PDF export.
 
 No Qt here, so that rendering is tested with plain dataclasses. The one rule: every string that
 comes from a document goes through :func:`esc` (or :func:`highlighted`, which escapes too), so
@@ -18,10 +19,13 @@ from datetime import date
 from typing import Protocol
 
 from archive_viewer.citation import source_label
+from archive_viewer.side_by_side import Side, SideRow, side_by_side_rows, sides_of
 from archive_viewer.store.filters import MEETING_KINDS
 
 JOINT_LABEL = "Joint"
 NO_SPEAKER_LABEL = "No speaker"
+#: The ways of laying out statements: grouped by speaker, in document order, one column per side.
+GROUPINGS = ("speaker", "document", "sides")
 
 
 # -- what is rendered ------------------------------------------------------------------------
@@ -287,7 +291,8 @@ def render(content: DetailContent, *, grouping: str, colours: Colours, paper: bo
     pattern = term_pattern(content.terms)
     speaker_colour = speaker_colours(meeting, content.statements, colours.dark)
     principals = [p.person_id for p in meeting.participants if p.role == "principal"]
-    page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting, paper)
+    page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting, paper,
+                 sides=sides_of(meeting, content.statements) if grouping == "sides" else [])
 
     parts = [_style(), _meeting_header(meeting, colours, speaker_colour,
                                               with_summary=content.kind == "meeting")]
@@ -437,10 +442,13 @@ class _Page:
     filtered: bool
     meeting: MeetingLike
     paper: bool = False
+    sides: list[Side] = field(default_factory=list)  # the columns of the "sides" grouping
 
     def statements(self, statements: Sequence[StatementLike], grouping: str) -> str:
         if grouping == "document":
             return self._in_document_order(statements)
+        if grouping == "sides":
+            return self._side_by_side(statements)
         return self._by_speaker(statements)
 
     def _by_speaker(self, statements: Sequence[StatementLike]) -> str:
@@ -475,16 +483,129 @@ class _Page:
             last_item = statement.item_id
         return self._table(rows)
 
+    def _side_by_side(self, statements: Sequence[StatementLike]) -> str:
+        """One column per side, a row per point of an item; joint and unattributed statements
+        across all columns. One table per section, each with the column headers (repeated at
+        the top of every printed page the table runs over: QTextDocument repeats a thead)."""
+        sides = self.sides
+        count = max(1, len(sides))
+        # Equal shares of the width: Qt gives each column its percentage of the table's
+        # width, so no column grows with the length of its text.
+        width = f"{100 / count:.4g}%"
+        head = "".join(self._side_heading(side, width) for side in sides)
+        bars = "".join(f'<td bgcolor="{self._side_colour(side)}" style="font-size:2px;">&nbsp;</td>'
+                       for side in sides)
+        # border-collapse: Qt draws a cell's own borders only then (the rules between items).
+        out = ['<table width="100%" cellspacing="0" cellpadding="0" style="border-collapse:collapse;">']
+        if sides:
+            out.append(f"<thead><tr>{head}</tr><tr>{bars}</tr></thead>")
+        out.append("<tbody>")
+        first_item = True
+        for row in side_by_side_rows(statements, sides):
+            # A rule above each item but the first keeps the eye on one row across the columns.
+            rule = ""
+            label = ""
+            if row.first_in_item:
+                if not first_item:
+                    rule = f" border-top:1px solid {self.colours.rule};"
+                first_item = False
+                label = self._item_label(row)
+            cell_style = f'valign="top" style="padding:4px 8px 3px 8px;{rule}"'
+            if row.across is not None:
+                out.append(f'<tr><td colspan="{count}" {cell_style}>{label}'
+                           f"{self._cell_statement(row.across, row.kind)}</td></tr>")
+                continue
+            # The item's label heads the row's first cell, not a row of its own, so that a
+            # printed page never ends with a label whose statements are on the next; the
+            # other cells start with an empty line, to keep the statements level.
+            cells = "".join(
+                f'<td width="{width}" {cell_style}>'
+                + (label if n == 0 else _BLANK_LINE if label else "")
+                + "".join(self._cell_statement(s, "sides", side) for s in said) + "</td>"
+                for n, (side, said) in enumerate(zip(sides, row.columns, strict=True)))
+            out.append(f"<tr>{cells}</tr>")
+        out.append("</tbody></table>")
+        if self.paper:
+            # Qt tucks an empty block that follows a table into the table's corner; the PDF's
+            # rule above the citation would then shrink to a dot.
+            out.append('<p style="margin:0px; font-size:4px;">&nbsp;</p>')
+        return "".join(out)
+
+    def _side_heading(self, side: Side, width: str) -> str:
+        """The column's heading: the country, then its principals (or, without one, whoever
+        else sat for it) with their titles."""
+        c = self.colours
+        names = "<br>".join(
+            esc(p.name) + (f'<span style="color:{c.muted};"> — {esc(p.title)}</span>' if p.title else "")
+            for p in side.principals or side.attendees)
+        return (f'<td width="{width}" valign="top" style="padding:2px 8px 3px 8px;">'
+                f'<span style="color:{self._side_colour(side)}; font-weight:600;">'
+                f"{esc(side.country)}</span>"
+                + (f'<br><span style="font-size:small;">{names}</span>' if names else "")
+                + "</td>")
+
+    def _side_colour(self, side: Side) -> str:
+        """The side's colour: its (first) principal's, as in the header and other groupings."""
+        for person in (*side.principals, *side.attendees):
+            colour = self.speaker_colour.get(("person", person.person_id))
+            if colour:
+                return colour
+        return self.colours.rule
+
+    def _item_label(self, row: SideRow) -> str:
+        first = row.across or next(s for column in row.columns for s in column)
+        if not (first.item_label or first.item_heading):
+            return ""
+        return (f'<p style="margin:0px 0px 2px 0px;">'
+                f'<span style="color:{self.colours.muted};">{esc(first.item_label or "")}</span>'
+                + (f" <b>{esc(first.item_heading)}</b>" if first.item_heading else "") + "</p>")
+
+    def _cell_statement(self, statement: StatementLike, kind: str, side: Side | None = None) -> str:
+        """One statement as a paragraph of a cell, labelled unless its column says who spoke."""
+        c = self.colours
+        colour = self.speaker_colour.get(speaker_key(statement), c.text)
+        label = ""
+        if kind == "joint":
+            label = f'<span style="color:{colour}; font-weight:600;">{esc(JOINT_LABEL)}:</span> '
+        elif kind == "none":
+            label = f'<span style="color:{colour}; font-style:italic;">{esc(NO_SPEAKER_LABEL)}:</span> '
+        elif kind == "unplaced" or not _speaks_for_column(statement, side):
+            # In a side's column the country goes without saying.
+            about = self._speaker_about(statement, with_country=kind == "unplaced")
+            label = (f'<span style="color:{colour}; font-weight:600;">{esc(speaker_label(statement))}'
+                     "</span>"
+                     + (f'<span style="color:{c.muted};"> ({esc(about)})</span>' if about else "")
+                     + ": ")
+        muted_text = kind == "none" or (self.filtered and not statement.matches)
+        text_style = f' style="color:{c.muted};"' if muted_text else ""
+        tags = self._tags(statement)
+        shade = (f" background-color:{c.match_bg};" if self.filtered and statement.matches else "")
+        return (f'<p style="margin:0px 0px 6px 0px;{shade}">{label}'
+                f'<a name="statement-{statement.id}"><span{text_style}>'
+                f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}</p>")
+
+    def _tags(self, statement: StatementLike) -> str:
+        """The statement's issues, on a line of their own below it."""
+        if not statement.issues:
+            return ""
+        c = self.colours
+        return "<br>" + " ".join(
+            f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
+            f"&nbsp;{esc(issue)}&nbsp;</span>"
+            for issue in statement.issues
+        )
+
     def _table(self, rows: list[str]) -> str:
         return "".join(rows) if self.paper else _table(rows)
 
-    def _speaker_about(self, statement: StatementLike) -> str:
+    def _speaker_about(self, statement: StatementLike, *, with_country: bool = True) -> str:
         if statement.speaker_id is None:
             return ""
         for person in self.meeting.participants:
             if person.person_id == statement.speaker_id:
-                return ", ".join(p for p in (person.title, person.country) if p)
-        return statement.speaker_country or ""
+                return ", ".join(p for p in (person.title, person.country if with_country else None)
+                                 if p)
+        return (statement.speaker_country or "") if with_country else ""
 
     def _row(self, statement: StatementLike, colour: str, *, with_speaker: bool,
              first_in_item: bool = True) -> str:
@@ -500,13 +621,7 @@ class _Page:
             speaker = f'<span style="{style}">{esc(speaker_label(statement))}:</span> '
         muted_text = self.filtered and not statement.matches
         text_style = f' style="color:{c.muted};"' if muted_text else ""
-        tags = ""
-        if statement.issues:
-            tags = "<br>" + " ".join(
-                f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
-                f"&nbsp;{esc(issue)}&nbsp;</span>"
-                for issue in statement.issues
-            )
+        tags = self._tags(statement)
         background = f' bgcolor="{c.match_bg}"' if self.filtered and statement.matches else ""
         body = (f"{label}{speaker}<a name=\"statement-{statement.id}\"><span{text_style}>"
                 f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}")
@@ -521,6 +636,15 @@ class _Page:
             # a thin gap between statements, as tables here have no row spacing of their own
             f'<tr><td colspan="2" style="font-size:4px;">&nbsp;</td></tr>'
         )
+
+
+_BLANK_LINE = '<p style="margin:0px 0px 2px 0px;">&nbsp;</p>'
+
+
+def _speaks_for_column(statement: StatementLike, side: Side | None) -> bool:
+    """Whether the column's heading names the speaker: its one principal."""
+    return (side is not None and len(side.principals) == 1
+            and side.principals[0].person_id == statement.speaker_id)
 
 
 def _table(rows: list[str]) -> str:

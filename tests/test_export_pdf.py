@@ -307,6 +307,97 @@ def test_a_heading_is_never_the_last_line_of_a_page(qapp, long_db: Path, tmp_pat
         assert "statements" not in body[-1], f"a speaker heading ends a page: {body[-1]!r}"
 
 
+# -- side by side -------------------------------------------------------------------------------
+
+def word_boxes(path: Path) -> list[tuple[int, float, str]]:
+    """(page, left edge, word) of every word of the PDF, in pdftotext's reading order."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    words = []
+    for number, page in enumerate(re.findall(r"<page [^>]*>(.*?)</page>", out, re.DOTALL)):
+        for x_min, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" '
+                                      r'yMax="[\d.]+">(.*?)</word>', page):
+            words.append((number, float(x_min), html.unescape(word)))
+    return words
+
+
+def left_edges(words: list[tuple[int, float, str]], phrase: str) -> list[float]:
+    """Where each word of the first occurrence of ``phrase`` starts (points from the left)."""
+    wanted = phrase.split()
+    texts = [w for _, _, w in words]
+    for at in range(len(texts)):
+        if texts[at:at + len(wanted)] == wanted:
+            return [x for _, x, _ in words[at:at + len(wanted)]]
+    raise AssertionError(f"{phrase!r} is not in the PDF")
+
+
+def left_edge(words: list[tuple[int, float, str]], phrase: str) -> float:
+    return left_edges(words, phrase)[0]
+
+
+def test_side_by_side_pdf_from_the_cli_puts_each_side_in_its_column(
+        sample_db: Path, tmp_path: Path) -> None:
+    import pypdf
+
+    done = run_cli("export-pdf", "--db", str(sample_db), "--section",
+                   str(reference_section(sample_db)), "-o", "sides.pdf", "--order", "sides",
+                   "--paper", "a4", tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "sides.pdf"
+    reader = pypdf.PdfReader(out)
+
+    def packed(text: str) -> str:  # pypdf spaces kerned letters apart ("M inister")
+        return "".join(text.split())
+
+    assert_in_order(packed(reader.pages[0].extract_text()), [
+        packed(s) for s in ("1. North Korean Issues", "Japan", "Koichiro Gemba",
+                            "Republic of Korea", "Kim Sung-hwan", "Minister Kim expressed")])
+    assert_in_order(pdf_body(out), ["Minister Kim expressed hope", "Minister Gemba congratulated",
+                                    "Joint: The two ministers shared the view",
+                                    "Joint: The two ministers shared the recognition",
+                                    "Minister Gemba said that if", "Minister Gemba expressed gratitude",
+                                    "Joint: The two sides agreed", "Cite as"])
+    for page in reader.pages[1:]:  # the column headings again on every page the table runs to
+        assert_in_order(packed(page.extract_text()), ["Japan", "KoichiroGemba", "RepublicofKorea"])
+
+    words = word_boxes(out)
+    middle = float(reader.pages[0].mediabox.width) / 2
+    japan, korea, *_ = left_edges(words, "Japan Republic of Korea")  # the column headings
+    assert japan < middle < korea
+    assert left_edge(words, "Minister Kim expressed hope") == pytest.approx(korea, abs=1)
+    for phrase in ("Minister Gemba congratulated", "Minister Gemba said that if",
+                   "Joint: The two ministers shared the view"):
+        assert left_edge(words, phrase) == pytest.approx(japan, abs=1)
+    # a joint statement runs across both columns
+    joint = words.index(next(w for w in words if w[2] == "announcement"))
+    assert max(x for _, x, _ in words[joint - 12:joint + 12]) > korea
+
+
+def test_side_by_side_rows_stay_whole_on_a_page(qapp, long_db: Path, tmp_path: Path) -> None:
+    """A row of the two sides' statements is never split by a page break (each is shorter
+    than a third of a page), the headers repeat, and the text layer holds every line once."""
+    out = tmp_path / "long-sides.pdf"
+    pages, _ = export(long_db, "section", 1, out, grouping="sides", paper="a4")
+    texts = pdf_pages(out)
+    assert pages == len(texts) > 3
+    for n in range(1, 61):  # each statement is its text twice, both halves on one page
+        found = [page.count(f"Statement {n}: ") for page in texts]
+        assert sorted(found)[-1] == 2, (n, found)
+        if n % 3 == 1:  # Gemba's and Kim's side by side: on the same page
+            assert found.index(2) == [page.count(f"Statement {n + 1}: ") for page in texts].index(2)
+    for text in texts[1:]:
+        body = text.split(")", 1)[1]  # after the running header, which ends in "(日韓外相会談)"
+        assert body.lstrip().startswith("Japan Republic of Korea Kōichirō Gemba")
+    full = subprocess.run(["pdftotext", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    header = "Japan-ROK Foreign Ministers' Meeting on Everything (日韓外相会談)"
+
+    def chars(text: str) -> int:  # without hyphens: pdftotext joins "six-" + "party" at a line's end
+        return len("".join(unicodedata.normalize("NFKC", text).replace("-", "").split()))
+
+    furniture = sum(chars(header) + chars(f"page {n} of {pages}") for n in range(1, pages + 1))
+    assert chars(full) == chars(pdf_body(out)) + furniture
+
+
 # -- the filter export ---------------------------------------------------------------------------
 
 def test_filter_export_has_a_contents_page_with_the_right_pages(

@@ -113,6 +113,35 @@ def test_section_statements_grouped_by_speaker_then_document_order(
     assert window.detail.grouping == "speaker"
 
 
+def test_side_by_side_from_the_menu_the_header_and_the_keyboard_and_kept(
+        qtbot, samples_archive: Path) -> None:
+    from PySide6.QtWidgets import QMenu, QToolButton
+
+    window = open_window(qtbot, samples_archive)
+    _meeting, sections = reference_ids(samples_archive)
+    select_in_tree(qtbot, window, "section", sections[0])
+    view = next(m for m in window.menuBar().findChildren(QMenu) if m.title() == "&View")
+    assert window.actions.side_by_side in view.actions()
+    buttons = [b.defaultAction() for b in window.detail.findChildren(QToolButton)]
+    assert buttons[-3:] == [window.actions.group_by_speaker, window.actions.document_order,
+                            window.actions.side_by_side]
+    assert window.actions.side_by_side.shortcut().toString() == "Ctrl+T"
+
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert window.detail.grouping == "sides"
+    assert window.actions.side_by_side.isChecked() and not window.actions.document_order.isChecked()
+    body = window.detail.plain_text().split("1. North Korean Issues", 1)[1]
+    assert body.index("Japan") < body.index("Republic of Korea") < body.index("(1)")
+    window.actions.document_order.trigger()
+    assert not window.actions.side_by_side.isChecked()
+    window.actions.side_by_side.trigger()
+    window.close()
+
+    again = open_window(qtbot, samples_archive)
+    assert again.detail.grouping == "sides" and again.actions.side_by_side.isChecked()
+
+
 def test_an_issue_filter_narrows_the_tree_and_the_totals(qtbot, samples_archive: Path) -> None:
     window = open_window(qtbot, samples_archive)
     with sqlite3.connect(samples_archive) as conn:
@@ -372,6 +401,9 @@ def test_help_dialogs(qtbot, samples_archive: Path) -> None:
     dialog = window.findChild(ShortcutsDialog)
     rows = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     assert "Copy with Citation" in rows and "Import Documents…" in rows
+    keys = {dialog.table.item(r, 1).text(): dialog.table.item(r, 2).text()
+            for r in range(dialog.table.rowCount())}
+    assert keys["Side by Side"] == "Ctrl+T"
     dialog.close()
 
 

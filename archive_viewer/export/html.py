@@ -1,8 +1,8 @@
 """The exported document as HTML for QTextDocument. No Qt.
 
-The meeting header and the statements (grouped by speaker or in document order) are the detail
-pane's own rendering (:func:`archive_viewer.statement_html.render`) in its light palette, so the
-PDF reads like the window; this module adds what a document standing on its own needs: the
+The meeting header and the statements (by speaker, in document order or side by side) are the
+detail pane's own rendering (:func:`archive_viewer.statement_html.render`) in its light palette,
+so the PDF reads like the window; this module adds what a document standing on its own needs: the
 issues, the suggested citation and the export date, and the contents page of a filter export.
 """
 from __future__ import annotations

@@ -44,18 +44,23 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QTextBlock,
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextTable,
+    QTextTableCell,
 )
 
 from archive_viewer import __version__
 from archive_viewer.export.content import ExportError, ExportPart
 from archive_viewer.export.html import contents_html, part_html
 from archive_viewer.export.inert import InertTextDocument
+from archive_viewer.statement_html import GROUPINGS
 
 PAPERS = ("a4", "letter")
-GROUPINGS = ("speaker", "document")
 #: Territories whose paper is US Letter (the rest of the world uses A4).
 LETTER_TERRITORIES = frozenset({
     QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico,
@@ -115,7 +120,7 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     if not parts:
         raise ExportError("Nothing to export: no section matches.")
     if grouping not in GROUPINGS:
-        raise ExportError(f"Unknown statement order {grouping!r}: use speaker or document.")
+        raise ExportError(f"Unknown statement order {grouping!r}: use speaker, document or sides.")
     paper = paper or default_paper()
     if paper not in PAPERS:
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
@@ -147,6 +152,7 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     for done, part in enumerate(parts):
         doc = pages.document(part_html(part, grouping=grouping, exported_on=exported_on,
                                        archive_name=archive_name))
+        _keep_short_rows_whole(doc, pages.body_height)
         _keep_short_paragraphs_whole(doc, pages.body_height)
         _keep_headings_with_text(doc, pages.body_height)
         bodies.append(doc)
@@ -275,6 +281,113 @@ def _set_page_break(block) -> None:
     block.document().pageCount()
 
 
+def _tables(doc: QTextDocument) -> list[QTextTable]:
+    found: list[QTextTable] = []
+
+    def walk(frame: QTextFrame) -> None:
+        for child in frame.childFrames():
+            if isinstance(child, QTextTable):
+                found.append(child)
+            walk(child)
+
+    walk(doc.rootFrame())
+    return found
+
+
+def _row_cells(table: QTextTable, row: int) -> list[QTextTableCell]:
+    """The cells that start in ``row``, a cell spanning several columns once."""
+    cells = [table.cellAt(row, column) for column in range(table.columns())]
+    return [cell for n, cell in enumerate(cells) if cell.row() == row and cell.column() == n]
+
+
+def _keep_short_rows_whole(doc: QTextDocument, page_height: float) -> None:
+    """A row of a side-by-side table (a table with a header) shorter than a third of a page
+    that would run over a page break starts the next page instead, below the header Qt
+    repeats there.
+
+    Such a row holds what each side said on one point; split, its columns would go on at
+    different heights on the next page, and an item's label could end a page without its
+    statements. Qt splits a row line by line and moves it whole only when none of its cells'
+    first lines fits; a page break inside a cell would move it twice (once by the break, once
+    more when Qt then moves the row). So the row above grows by the space left on the page,
+    which pushes this one past the page's foot; Qt then starts it on the next page. The first
+    row goes with the whole table instead (and the heading above it).
+    """
+    layout = doc.documentLayout()
+    for table in _tables(doc):
+        header_rows = table.format().headerRowCount()
+        if header_rows == 0:
+            continue  # a table of facts, not of sides
+        for row in range(header_rows, table.rows()):
+            if _row_height(table, row) >= page_height / 3:
+                continue  # a long row may split, as a long paragraph does
+            for _attempt in range(2):  # once more if the padding fell a little short
+                top, bottom = _row_extent(layout, table, row)
+                first_page = math.floor(top / page_height)
+                page_end = (first_page + 1) * page_height
+                if not (bottom > page_end and top - first_page * page_height > 1):
+                    break
+                if row == header_rows:
+                    _break_before_table(doc, table)
+                    break
+                _grow_row(table, row - 1, page_end - top + 2)
+                doc.pageCount()  # lays the rest out again
+
+
+def _row_extent(layout: QAbstractTextDocumentLayout, table: QTextTable,
+                row: int) -> tuple[float, float]:
+    """The top of the row's first lines and the bottom of its last, in document coordinates."""
+    cells = _row_cells(table, row)
+    top = min(layout.blockBoundingRect(cell.firstCursorPosition().block()).top() for cell in cells)
+    bottom = max(layout.blockBoundingRect(cell.lastCursorPosition().block()).bottom()
+                 for cell in cells)
+    return top, bottom
+
+
+def _row_height(table: QTextTable, row: int) -> float:
+    """The height of the row's text laid out in one piece: a row already split by a page break
+    measures taller on the page than it is."""
+    tallest = 0.0
+    for cell in _row_cells(table, row):
+        height = 0.0
+        block = cell.firstCursorPosition().block()
+        last = cell.lastCursorPosition().block()
+        while block.isValid():
+            fmt = block.blockFormat()
+            layout = block.layout()
+            height += fmt.topMargin() + fmt.bottomMargin() + sum(
+                layout.lineAt(n).height() for n in range(layout.lineCount()))
+            if block == last:
+                break
+            block = block.next()
+        tallest = max(tallest, height)
+    return tallest
+
+
+def _grow_row(table: QTextTable, row: int, extra: float) -> None:
+    for cell in _row_cells(table, row):
+        fmt = cell.format().toTableCellFormat()
+        fmt.setBottomPadding(fmt.bottomPadding() + extra)
+        cell.setFormat(fmt)
+
+
+def _break_before_table(doc: QTextDocument, table: QTextTable) -> None:
+    """Start the table on a new page, with the headings right above it."""
+    block = doc.findBlock(table.firstPosition() - 1)
+    target = None
+    while block.isValid() and (block.blockFormat().headingLevel() or not block.text().strip()):
+        if block.blockFormat().headingLevel():
+            target = block
+        block = block.previous()
+    if target is not None:
+        _set_page_break(target)
+    else:
+        fmt = table.format()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        table.setFormat(fmt)
+        doc.pageCount()
+
+
 def _keep_short_paragraphs_whole(doc: QTextDocument, page_height: float) -> None:
     """A paragraph shorter than a third of a page that would run over a page break starts the
     next page instead.
@@ -285,7 +398,7 @@ def _keep_short_paragraphs_whole(doc: QTextDocument, page_height: float) -> None
     layout = doc.documentLayout()
     for block in _blocks(doc):
         rect = layout.blockBoundingRect(block)
-        if rect.height() >= page_height / 3 or rect.height() <= 0:
+        if rect.height() >= page_height / 3 or rect.height() <= 0 or _first_in_cell(block):
             continue
         first_page = math.floor(rect.top() / page_height)
         last_page = math.floor((rect.bottom() - 1) / page_height)
@@ -295,6 +408,15 @@ def _keep_short_paragraphs_whole(doc: QTextDocument, page_height: float) -> None
             while target.previous().isValid() and target.previous().blockFormat().headingLevel():
                 target = target.previous()
             _set_page_break(target)  # lays the rest out again
+
+
+def _first_in_cell(block: QTextBlock) -> bool:
+    """Whether ``block`` starts a table cell. A page break there would make Qt move the row
+    to the next page and then apply the break once more (see _keep_short_rows_whole)."""
+    table = QTextCursor(block).currentTable()
+    if table is None:
+        return False
+    return table.cellAt(block.position()).firstCursorPosition().block() == block
 
 
 def _keep_headings_with_text(doc: QTextDocument, page_height: float) -> None:

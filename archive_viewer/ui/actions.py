@@ -12,10 +12,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QStyle
 
+from archive_viewer.statement_html import GROUPINGS
 from archive_viewer.ui import icons
 
 Key = QKeySequence.StandardKey
 SP = QStyle.StandardPixmap
+
+#: The action of each grouping of the detail pane's statements.
+GROUPING_ACTIONS = {"speaker": "group_by_speaker", "document": "document_order",
+                    "sides": "side_by_side"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("document_order", "&Document Order", ("Ctrl+D",),
                "Statements in the order of the document, with the speaker on each",
                "view-list-text", None, checkable=True, menu="View"),
+    ActionSpec("side_by_side", "Side &by Side", ("Ctrl+T",),
+               "Statements in one column per side, aligned by agenda item; joint ones across the columns",
+               "view-split-left-right", None, checkable=True, menu="View"),
     ActionSpec("text_larger", "&Larger Text", (Key.ZoomIn, "Ctrl+="), "Larger text in the detail pane",
                "zoom-in", None, menu="View"),
     ActionSpec("text_smaller", "S&maller Text", (Key.ZoomOut,), "Smaller text in the detail pane",
@@ -113,6 +121,7 @@ class WindowActions(QObject):
     toggle_sidebar: QAction
     group_by_speaker: QAction
     document_order: QAction
+    side_by_side: QAction
     text_larger: QAction
     text_smaller: QAction
     text_reset: QAction
@@ -142,14 +151,18 @@ class WindowActions(QObject):
                 action.setIcon(icon)
             setattr(self, spec.name, action)
             self._by_name[spec.name] = action
-        # The two groupings exclude each other.
+        # The groupings exclude each other.
         self.grouping = QActionGroup(self)
-        self.grouping.addAction(self.group_by_speaker)
-        self.grouping.addAction(self.document_order)
+        for grouping in GROUPINGS:
+            self.grouping.addAction(self.grouping_action(grouping))
         self.grouping.setExclusive(True)
 
     def by_name(self, name: str) -> QAction:
         return self._by_name[name]
+
+    def grouping_action(self, grouping: str) -> QAction:
+        """The action that shows the statements in ``grouping`` (one of GROUPINGS)."""
+        return self._by_name[GROUPING_ACTIONS[grouping]]
 
 
 def shortcut_rows() -> list[tuple[str, str, str]]:

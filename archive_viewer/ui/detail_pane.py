@@ -1,4 +1,5 @@
-"""The detail pane: the selected meeting, section or item, with its statements by speaker.
+"""The detail pane: the selected meeting, section or item, with its statements by speaker, in
+document order or side by side (one column per side).
 
 Reads go through the TaskRunner; each request carries a token, and a result that arrives after
 the selection moved on is dropped, so a quick run through the tree never paints an old node.

@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addAction(a.toggle_sidebar)
         view.addSeparator()
-        view.addActions([a.group_by_speaker, a.document_order])
+        view.addActions([a.group_by_speaker, a.document_order, a.side_by_side])
         view.addSeparator()
         view.addActions([a.text_larger, a.text_smaller, a.text_reset])
         view.addSeparator()
@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         a.clear_filters.setIconText("Clear Filters")
         a.group_by_speaker.setIconText("By Speaker")
         a.document_order.setIconText("Document Order")
+        a.side_by_side.setIconText("Side by Side")
         toolbar = QToolBar("Main Toolbar", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setAccessibleName("Main toolbar")
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(a.copy_citation)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
-        self.detail.add_header_actions([a.group_by_speaker, a.document_order])
+        self.detail.add_header_actions([a.group_by_speaker, a.document_order, a.side_by_side])
         self.detail.browser.extra_context_actions = [a.copy_citation]
 
     def _connect(self) -> None:
@@ -306,6 +307,7 @@ class MainWindow(QMainWindow):
         a.toggle_sidebar.toggled.connect(self.set_sidebar_visible)
         a.group_by_speaker.triggered.connect(lambda: self.set_grouping("speaker"))
         a.document_order.triggered.connect(lambda: self.set_grouping("document"))
+        a.side_by_side.triggered.connect(lambda: self.set_grouping("sides"))
         a.text_larger.triggered.connect(lambda: self.set_text_size(self._text_size + 1))
         a.text_smaller.triggered.connect(lambda: self.set_text_size(self._text_size - 1))
         a.text_reset.triggered.connect(lambda: self.set_text_size(0))
@@ -777,8 +779,7 @@ class MainWindow(QMainWindow):
 
     def set_grouping(self, grouping: str) -> None:
         self.detail.set_grouping(grouping)
-        action = self.actions.group_by_speaker if grouping == "speaker" else self.actions.document_order
-        action.setChecked(True)
+        self.actions.grouping_action(grouping).setChecked(True)
         self.settings.set(keys.GROUPING, grouping)
 
     def set_text_size(self, step: int) -> None:
@@ -860,8 +861,7 @@ class MainWindow(QMainWindow):
 
         grouping = s.get(keys.GROUPING)
         self.detail.set_grouping(grouping)
-        (self.actions.group_by_speaker if grouping == "speaker"
-         else self.actions.document_order).setChecked(True)
+        self.actions.grouping_action(grouping).setChecked(True)
         self.set_text_size(s.get(keys.TEXT_SIZE))
 
     def _restore_geometry(self) -> None:

@@ -13,9 +13,10 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from archive_viewer.statement_html import GROUPINGS
+
 T = TypeVar("T")
 
-GROUPINGS = ("speaker", "document")
 TEXT_SIZE_STEPS = range(-4, 9)  # point-size steps away from the system font, both ways
 MAX_RECENT_ARCHIVES = 8
 
