@@ -138,7 +138,7 @@ def test_the_chosen_style_is_remembered_and_used_by_copy_with_citation(
         qtbot, window: MainWindow, db: Path) -> None:
     open_and_wait(qtbot, window, f"{REFERENCE}/s1/i3")
     menu = window.citation_menu
-    chicago = next(a for a in menu.actions() if a.text() == "Chicago Note")
+    chicago = next(a for a in menu.actions() if a.text() == "Chicago &Note")
     chicago.trigger()
     assert QGuiApplication.clipboard().text() == NOTE_S1_I3
     assert window.settings.get(keys.CITATION_STYLE) == "chicago-note"
@@ -146,7 +146,7 @@ def test_the_chosen_style_is_remembered_and_used_by_copy_with_citation(
     window.actions.copy_citation.trigger()  # Ctrl+Shift+C: the remembered style
     assert QGuiApplication.clipboard().text() == NOTE_S1_I3
     menu.aboutToShow.emit()
-    assert [a.text() for a in menu.actions() if a.isChecked()] == ["Chicago Note"]
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["Chicago &Note"]
     assert "Chicago Note" in window.statusBar().currentMessage()
 
 
@@ -168,7 +168,7 @@ def test_csl_json_goes_to_the_clipboard_under_its_media_type_too(
     texts = [a.text() for a in menu.actions()]
     assert texts[:3] == ["Copy Citation (Short Reference)", "Copy Citation &As", "Copy Link"]
     as_menu = menu.actions()[1].menu()
-    next(a for a in as_menu.actions() if a.text() == "CSL-JSON (Zotero)").trigger()
+    next(a for a in as_menu.actions() if a.text() == "&CSL-JSON (Zotero)").trigger()
     data = QGuiApplication.clipboard().mimeData()
     assert json.loads(bytes(data.data(CSL_JSON_MIME)).decode())[0]["id"] == f"{REFERENCE}/s1"
     assert json.loads(data.text())[0]["locator"] == "1"
@@ -242,3 +242,6 @@ def test_a_bundle_goes_out_of_one_archive_and_into_another(qtbot, window: MainWi
     assert dialog.headline.text().startswith("9 documents imported")
     dialog.close()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=TIMEOUT)
+    # The archive was empty: its first meeting is shown, not "holds no meetings yet" any more.
+    qtbot.waitUntil(lambda: window.current_node() is not None, timeout=TIMEOUT)
+    assert window.current_node()[0] == "meeting"

@@ -52,9 +52,10 @@ def resolve(conn: sqlite3.Connection, identifier: str | NodeId) -> ResolvedNode:
         "SELECT m.id FROM documents AS d JOIN meetings AS m ON m.document_id = d.id "
         "WHERE d.sha256 >= ? AND d.sha256 < ? LIMIT 2", _sha_range(node.document)).fetchall()
     if not documents:
-        raise UnknownIdentifier(f"{node} is not in this archive: no document of it has a "
-                                f"sha256 starting {node.document}. It may be in another "
-                                "archive, or its document may have changed since.")
+        raise UnknownIdentifier(f"{node} is not in this archive: no document here has a "
+                                f"sha256 beginning with {node.document}. It may be in another "
+                                "archive, or its document may have changed since the "
+                                "identifier was copied.")
     if len(documents) > 1:
         raise UnknownIdentifier(f"{node} fits more than one document of this archive; "
                                 "give more hex digits of the document's sha256.")

@@ -27,6 +27,11 @@ from archive_viewer.ui.detail_pane import DetailPane
 from archive_viewer.ui.settings import AppSettings
 
 CITABLE = ("meeting", "section", "item", "statement")
+#: The styles' menu texts with their accelerators (citation.STYLES has the plain labels).
+MENU_TEXTS = {"short": "&Short Reference", "chicago-note": "Chicago &Note",
+              "chicago-bibliography": "Chicago &Bibliography", "apa": "&APA 7 Reference",
+              "apa-in-text": "APA 7 &In-Text", "bibtex": "Bib&TeX",
+              "csl-json": "&CSL-JSON (Zotero)"}
 #: (kind, id, selected text or None)
 Target = tuple[str, int, str | None]
 
@@ -63,7 +68,7 @@ class CitationController(QObject):
         group = QActionGroup(menu)
         group.setExclusive(True)
         for style in citation.STYLES:
-            action = QAction(style.label, menu, checkable=True)
+            action = QAction(MENU_TEXTS.get(style.key, style.label), menu, checkable=True)
             action.setData(style.key)
             action.setToolTip(style.description)
             action.setStatusTip(style.description)

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._text_size = 0
         self._reads_pending = False  # a round of reads for a new filter is on its way
         self._tree_ready = False  # the archive's first tree has arrived
+        self._said_archive_empty = False  # the detail pane says the archive holds nothing
         self._pending_reveal: ResolvedNode | None = None  # a link to show once it has
         self.last_import_dialog: ImportSummaryDialog | None = None
 
@@ -628,6 +629,10 @@ class MainWindow(QMainWindow):
                 "Select a meeting, section or item in the tree, or clear the filter."])
         elif current is None and self.model.rowCount() == 0:
             self._show_empty_message()
+        elif current is None and self._said_archive_empty:
+            # The first meetings of an archive that was empty (an import, a bundle): show one,
+            # not the "holds no meetings yet" page any longer.
+            self._select_initial_node()
 
     def _expanded_nodes(self) -> list[tuple[str, Any]]:
         found: list[tuple[str, Any]] = []
@@ -715,6 +720,7 @@ class MainWindow(QMainWindow):
             return
         if self._restoring_selection and node == self.detail.node:
             return  # the same node is still shown; set_filter reloads it
+        self._said_archive_empty = False
         self.detail.show_node(*node)
         kind, key = node
         if kind != "year":  # ids mean something only in their own archive: keep it beside
@@ -743,6 +749,7 @@ class MainWindow(QMainWindow):
         self._select_index(meeting if meeting.isValid() else year)
 
     def _show_empty_message(self) -> None:
+        self._said_archive_empty = self.filter_state.filter.is_empty()
         if self.filter_state.filter.is_empty():
             self.detail.show_message("This archive holds no meetings yet", [
                 "Import meeting overviews (.txt, .htm, .html) with File ▸ Import Documents… "
