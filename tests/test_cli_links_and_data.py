@@ -202,3 +202,16 @@ def test_a_closed_pipe_ends_an_export_to_standard_output_quietly(
     assert cli.main(["export-statements", "-o", "-", "--db", str(db)]) == 0
     assert len(writes) == 3  # stopped at the first write that failed
     assert capsys.readouterr().err == ""
+
+
+def test_identifiers_citations_and_data_out_do_not_import_qt() -> None:
+    import subprocess
+    import sys
+
+    modules = ["archive_viewer.identifiers", "archive_viewer.citation", "archive_viewer.provenance",
+               "archive_viewer.link_handler", "archive_viewer.data_out.statements",
+               "archive_viewer.data_out.bundle", "archive_viewer.store.citations",
+               "archive_viewer.store.node_ids", "archive_viewer.store.named_filter"]
+    code = (f"import sys; import {', '.join(modules)}; "
+            "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
