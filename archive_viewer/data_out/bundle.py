@@ -67,6 +67,8 @@ from archive_viewer.store.writer import DocumentRecord
 
 BUNDLE_FORMAT = "archive-viewer-bundle"
 BUNDLE_VERSION = 1
+#: Documents written between progress reports and checks for a cancel.
+PROGRESS_EVERY = 50
 #: archive_meta keys that describe this installation rather than the archive's content.
 LOCAL_META = frozenset({THESAURUS_KEY})
 
@@ -146,6 +148,8 @@ def export_bundle(conn: sqlite3.Connection, path: Path, *,
             out.write(("\n    " if done == 0 else ",\n    ")
                       + json.dumps(document, ensure_ascii=False))
             done += 1
+            if done % PROGRESS_EVERY and done != total:
+                continue
             if should_cancel is not None and should_cancel():
                 raise BundleCancelled("The export was stopped; no file was written.")
             if progress is not None:

@@ -500,6 +500,10 @@ class MainWindow(QMainWindow):
             return False
         if not paths:
             return False
+        if self.data_out.running:
+            self.statusBar().showMessage("A bundle is being imported or exported; wait for it "
+                                         "to finish.", 5000)
+            return False
         if not self.importer.start(self.db_path, paths):
             self.statusBar().showMessage("An import is already running.", 5000)
             return False
