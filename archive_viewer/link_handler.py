@@ -104,18 +104,17 @@ def register_links(*, environ: Mapping[str, str] | None = None, command: str | N
         return done
     done.desktop_file = target
     done.steps.append(f"Wrote {target}.")
-    for tool, arguments, success in (
+    for tool, arguments, success, missing in (
             ("xdg-mime", ["default", DESKTOP_FILE_NAME, MIME_TYPE],
-             f"Made it the default handler of {SCHEME}:// links (xdg-mime)."),
+             f"Made it the default handler of {SCHEME}:// links (xdg-mime).",
+             "xdg-mime was not found (it comes with xdg-utils): install it and run this again, "
+             "or choose Archive Viewer for archive-viewer links in your desktop's settings."),
             ("update-desktop-database", [str(folder)],
-             "Updated the desktop's list of handlers (update-desktop-database).")):
+             "Updated the desktop's list of handlers (update-desktop-database).",
+             "update-desktop-database was not found (it comes with desktop-file-utils); most "
+             "desktops notice the new file by themselves.")):
         if shutil.which(tool) is None:
-            done.steps.append(f"{tool} was not found (it comes with xdg-utils / "
-                              "desktop-file-utils); "
-                              + ("choose Archive Viewer for archive-viewer links in your "
-                                 "desktop's settings, or install it and run this again."
-                                 if tool == "xdg-mime" else "most desktops notice the new "
-                                 "file by themselves."))
+            done.steps.append(missing)
             continue
         try:
             outcome = run([tool, *arguments])
