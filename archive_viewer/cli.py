@@ -1,6 +1,7 @@
 """The `archive-viewer` command: the window by default, and `import`, `stats`, `parse`,
-`export-pdf` for the terminal and scripts. No Qt here: the window's module (and the PDF
-export's) is imported only when it is used.
+`export-pdf`, `export-statements`, `bundle`, `open`, `cite` and `register-links` for the
+terminal and scripts. No Qt here: the window's module (and the PDF export's) is imported only
+when it is used.
 
 Exit status: 0 success; 1 some files failed to import (or an unexpected error); 2 the command
 could not run (bad --db, a file that is not a meeting document, a usage error); 130 Ctrl-C.
@@ -14,6 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -91,8 +93,100 @@ def build_parser() -> argparse.ArgumentParser:
                         help="paper size (default: from the locale)")
     export.set_defaults(run=run_export_pdf)
 
+    _add_data_out_commands(commands, db_option)
+    _add_link_commands(commands, db_option)
+
     parser.set_defaults(run=run_gui)
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2012-04-07") from None
+
+
+def _add_data_out_commands(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+                           db_option: argparse.ArgumentParser) -> None:
+    from archive_viewer.store.filters import MEETING_KINDS
+
+    statements = commands.add_parser(
+        "export-statements", parents=[db_option],
+        help="write the statements of a filter as CSV or JSON, one row per statement",
+        description="Write every statement matching the filter options (all of them without "
+                    "any) as CSV or JSON: identifier, meeting title, dates, kind, place, "
+                    "section, item, speaker, side, joint, issues, text, source. Options of "
+                    "one kind combine with OR, different options with AND, as in the window.",
+    )
+    statements.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                            help="the file to write (replaced whole if it exists); - for "
+                                 "standard output")
+    statements.add_argument("--format", choices=("csv", "json"), default=None,
+                            help="default: from the file name (.json), else csv")
+    statements.add_argument("--search", metavar="TEXT", default="",
+                            help="statements matching a search (as typed in the window)")
+    statements.add_argument("--issue", metavar="NAME", action="append", default=[],
+                            help="statements on an issue (or a narrower one); repeatable")
+    statements.add_argument("--person", metavar="NAME", action="append", default=[],
+                            help="statements by a person (and joint statements of meetings "
+                                 "they led); repeatable")
+    statements.add_argument("--country", metavar="NAME", action="append", default=[],
+                            help="meetings a country took part in; repeatable")
+    statements.add_argument("--kind", choices=tuple(MEETING_KINDS), action="append",
+                            default=[], help="meetings of a kind; repeatable")
+    statements.add_argument("--from", dest="date_from", type=_iso_date, metavar="DATE",
+                            help="meetings held on or after (YYYY-MM-DD)")
+    statements.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE",
+                            help="meetings held on or before (YYYY-MM-DD)")
+    statements.set_defaults(run=run_export_statements)
+
+    bundle = commands.add_parser(
+        "bundle", help="write a whole archive to a portable JSON bundle, or import one",
+        description="A bundle holds every document of an archive with what the documents "
+                    "cannot tell (where they came from, when they were imported); importing "
+                    "it into another archive, on any installation, reproduces the records.",
+    )
+    actions = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    bundle_export = actions.add_parser("export", parents=[db_option],
+                                       help="write the archive to FILE")
+    bundle_export.add_argument("file", type=Path, metavar="FILE")
+    bundle_export.set_defaults(run=run_bundle_export)
+    bundle_import = actions.add_parser("import", parents=[db_option],
+                                       help="import the bundle FILE into the archive")
+    bundle_import.add_argument("file", type=Path, metavar="FILE")
+    bundle_import.set_defaults(run=run_bundle_import)
+
+
+def _add_link_commands(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+                       db_option: argparse.ArgumentParser) -> None:
+    from archive_viewer.citation import DEFAULT_STYLE, STYLE_KEYS
+
+    opens = commands.add_parser(
+        "open", parents=[db_option],
+        help="open the window on a meeting, section, item or statement by its identifier",
+        description="Open the window with the record an identifier names selected and shown: "
+                    "av:19a025d9c24d/s1/i3, or a link archive-viewer://av/19a025d9c24d/s1/i3 "
+                    "(what Copy Link copies).",
+    )
+    opens.add_argument("identifier", metavar="ID")
+    opens.set_defaults(run=run_open)
+
+    cite = commands.add_parser(
+        "cite", parents=[db_option], help="print the citation of a record by its identifier")
+    cite.add_argument("identifier", metavar="ID")
+    cite.add_argument("--style", choices=STYLE_KEYS, default=DEFAULT_STYLE,
+                      help=f"default: {DEFAULT_STYLE}")
+    cite.set_defaults(run=run_cite)
+
+    register = commands.add_parser(
+        "register-links",
+        help="make this app open archive-viewer:// links (Linux desktops)",
+        description="Install a desktop entry for archive-viewer:// links in your applications "
+                    "folder ($XDG_DATA_HOME/applications) and make it their default handler "
+                    "with xdg-mime.",
+    )
+    register.set_defaults(run=run_register_links)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,7 +296,116 @@ def run_export_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_export_statements(args: argparse.Namespace) -> int:
+    from archive_viewer.data_out import WriteError
+    from archive_viewer.data_out.statements import (
+        export_statements,
+        format_for,
+        statement_rows,
+        write_statements,
+    )
+    from archive_viewer.store.connection import connect
+    from archive_viewer.store.filters import SearchHint
+    from archive_viewer.store.named_filter import named_filter
+
+    with _open_archive(args.db, create=False) as archive:
+        db_path = archive.path
+    conn = connect(db_path, readonly=True)
+    try:
+        f = named_filter(conn, search=args.search, issues=args.issue, people=args.person,
+                         countries=args.country, kinds=args.kind, date_from=args.date_from,
+                         date_to=args.date_to)
+        fmt = format_for(args.output, args.format)
+        if str(args.output) == "-":
+            write_statements(statement_rows(conn, f), sys.stdout, fmt)
+            return EXIT_OK
+        result = export_statements(conn, f, args.output, fmt)
+    except (SearchHint, WriteError) as exc:
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    finally:
+        conn.close()
+    noun = "statement" if result.rows == 1 else "statements"
+    print(f"Wrote {result.rows:,} {noun} to {result.path} ({fmt.upper()})")
+    return EXIT_OK
+
+
+def run_bundle_export(args: argparse.Namespace) -> int:
+    from archive_viewer.data_out import WriteError
+    from archive_viewer.data_out.bundle import export_bundle
+
+    with _open_archive(args.db, create=False) as archive:
+        try:
+            result = export_bundle(archive.connection(), args.file)
+        except WriteError as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+    noun = "document" if result.documents == 1 else "documents"
+    print(f"Wrote {result.documents:,} {noun} to {result.path}")
+    return EXIT_OK
+
+
+def run_bundle_import(args: argparse.Namespace) -> int:
+    from archive_viewer.data_out.bundle import BundleError, import_bundle
+
+    with _open_archive(args.db, create=True) as archive, \
+            _progress_bar(sys.stderr) as progress:
+        try:
+            result = import_bundle(archive, args.file, progress=progress)
+        except BundleError as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+    _print_summary(result.summary)
+    for warning in result.warnings:
+        _error(f"warning: {warning}")
+    return EXIT_FAILED if result.summary.failures else EXIT_OK
+
+
+def run_open(args: argparse.Namespace) -> int:
+    from archive_viewer.identifiers import BadIdentifier, parse
+
+    try:
+        node = parse(args.identifier)
+    except BadIdentifier as exc:
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    if args.db is not None:  # say it here, in one line, before any window
+        from archive_viewer.store.node_ids import resolve
+
+        with _open_archive(args.db, create=False) as archive:
+            resolve(archive.connection(), node)  # UnknownIdentifier: an ArchiveError
+    return run_gui(args, open_identifier=str(node))
+
+
+def run_cite(args: argparse.Namespace) -> int:
+    from archive_viewer.citation import format_citation
+    from archive_viewer.identifiers import BadIdentifier
+    from archive_viewer.store.citations import citation_facts
+    from archive_viewer.store.node_ids import resolve
+
+    with _open_archive(args.db, create=False) as archive:
+        conn = archive.connection()
+        try:
+            node = resolve(conn, args.identifier)
+        except BadIdentifier as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+        facts = citation_facts(conn, node.kind, node.id)
+    assert facts is not None  # just resolved
+    print(format_citation(facts, args.style).text)
+    return EXIT_OK
+
+
+def run_register_links(args: argparse.Namespace) -> int:
+    from archive_viewer.link_handler import register_links
+
+    done = register_links()
+    for step in done.steps:
+        print(step)
+    return EXIT_OK if done.ok else EXIT_FAILED
+
+
+def run_gui(args: argparse.Namespace, *, open_identifier: str | None = None) -> int:
     # No display: say so in one sentence before anything else (Qt would abort with a trace).
     problem = display_problem()
     if problem:
@@ -217,7 +420,9 @@ def run_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         _error(f"the window cannot start: {exc}")
         return EXIT_FAILED
-    return run(args.db)
+    if open_identifier is None:
+        return run(args.db)
+    return run(args.db, open_identifier=open_identifier)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -219,12 +219,24 @@ def test_copy_with_citation_puts_text_and_reference_on_the_clipboard(
         f"section 1 North Korean Issues, {REFERENCE_NAME}")
 
 
-def test_copy_with_citation_without_a_selection_explains(qtbot, samples_archive: Path) -> None:
+def test_copy_with_citation_without_text_selected_cites_the_tree_node(
+        qtbot, samples_archive: Path) -> None:
     window = open_window(qtbot, samples_archive)
+    _meeting, sections = reference_ids(samples_archive)
+    select_in_tree(qtbot, window, "section", sections[1])
+    window.actions.copy_citation.trigger()
+    assert QGuiApplication.clipboard().text() == (
+        "Japan-ROK Foreign Ministers' Meeting (Overview), 2012-04-07, "
+        f"section 2 Japan-ROK Relations, {REFERENCE_NAME}")
+
+
+def test_copy_with_citation_with_nothing_to_cite_explains(qtbot, samples_archive: Path) -> None:
+    window = open_window(qtbot, samples_archive)
+    window.tree.setCurrentIndex(window.model.index(0, 0))  # a year: no record to cite
     QGuiApplication.clipboard().setText("unchanged")
     window.actions.copy_citation.trigger()
     assert QGuiApplication.clipboard().text() == "unchanged"
-    assert "Select some text" in window.statusBar().currentMessage()
+    assert "Select a meeting, section or item" in window.statusBar().currentMessage()
 
 
 # -- archives ---------------------------------------------------------------------------------

@@ -171,19 +171,27 @@ def _store(conn: sqlite3.Connection, source: SourceFile, raw_text: str,
         raw_text=raw_text,
         imported_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    return store_document(conn, record, meeting, source.path)
+
+
+def store_document(conn: sqlite3.Connection, record: DocumentRecord, meeting: Meeting,
+                   path: Path) -> ImportResult:
+    """Write one parsed document in its own transaction, as an import does: unchanged when its
+    sha256 is in the archive, replacing the document from the same source path if there is one.
+    ``path`` is what the result names. sqlite3.Error and others propagate (rolled back)."""
     with write_transaction(conn):
         # Checked again under the write lock: another import may have added it meanwhile.
-        present = _document_with_sha(conn, source.sha256)
+        present = _document_with_sha(conn, record.sha256)
         if present is not None:
-            return ImportResult(source.path, "unchanged", ALREADY_IN_ARCHIVE, present)
+            return ImportResult(path, "unchanged", ALREADY_IN_ARCHIVE, present)
         old = conn.execute(
-            "SELECT id FROM documents WHERE source_path = ?", (source.source_path,)
+            "SELECT id FROM documents WHERE source_path = ?", (record.source_path,)
         ).fetchone()
         if old is not None:
             delete_document(conn, int(old[0]))
         document_id = write_meeting(conn, meeting, record)
     status: ImportStatus = "replaced" if old is not None else "imported"
-    return ImportResult(source.path, status, None, document_id, meeting.title)
+    return ImportResult(path, status, None, document_id, meeting.title)
 
 
 def import_paths(conn: sqlite3.Connection, paths: Iterable[Path | str],

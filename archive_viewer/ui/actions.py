@@ -54,14 +54,28 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("export_filter_pdf", "Export &Matching Sections to PDF…", ("Ctrl+Shift+E",),
                "Save every section matching the filter as one PDF, with a contents page",
                "document-export", None, menu="File"),
+    ActionSpec("export_statements", "Export &Statements…", (),
+               "Save the statements matching the filter as CSV or JSON, one row per statement",
+               "document-export", None, menu="File"),
+    ActionSpec("export_bundle", "Export Archive as &Bundle…", (),
+               "Save the whole archive as one portable JSON file another installation imports",
+               "document-save-as", None, menu="File"),
+    ActionSpec("import_bundle", "Import &Bundle…", (),
+               "Import the documents of an archive bundle into this archive",
+               "document-import", None, menu="File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Archive Viewer",
                "application-exit", SP.SP_DialogCloseButton, menu="File", app_icon="quit"),
     # Edit
     ActionSpec("copy", "&Copy", (Key.Copy,), "Copy the selected text",
                "edit-copy", None, menu="Edit"),
     ActionSpec("copy_citation", "Copy with &Citation", ("Ctrl+Shift+C",),
-               "Copy the selected text with its meeting, date, section and source",
+               "Copy the selected text, or the selected meeting, section or item, with its "
+               "citation (in the style of Edit ▸ Copy Citation As)",
                "edit-copy", SP.SP_FileDialogDetailedView, menu="Edit"),
+    ActionSpec("copy_link", "Copy &Link", ("Ctrl+L",),
+               "Copy a link to the selected statement, item, section or meeting "
+               "(archive-viewer://…), which opens it again",
+               "edit-link", None, menu="Edit"),
     ActionSpec("find", "&Find…", (Key.Find,), "Search the statements (the sidebar's search box)",
                "edit-find", SP.SP_FileDialogContentsView, menu="Edit", app_icon="search"),
     ActionSpec("clear_filters", "C&lear All Filters", ("Ctrl+Shift+Backspace",),
@@ -113,9 +127,13 @@ class WindowActions(QObject):
     import_folder: QAction
     export_pdf: QAction
     export_filter_pdf: QAction
+    export_statements: QAction
+    export_bundle: QAction
+    import_bundle: QAction
     quit: QAction
     copy: QAction
     copy_citation: QAction
+    copy_link: QAction
     find: QAction
     clear_filters: QAction
     toggle_sidebar: QAction

@@ -22,8 +22,9 @@ SCREENSHOT_ENV = "ARCHIVE_VIEWER_SCREENSHOT"
 SCREENSHOT_DELAY_MS = 1500
 
 
-def run(db_path: Path | None) -> int:
-    """Open the window on ``db_path`` (default: the last archive, else the user's); exit status."""
+def run(db_path: Path | None, *, open_identifier: str | None = None) -> int:
+    """Open the window on ``db_path`` (default: the last archive, else the user's), showing
+    the record ``open_identifier`` names when given; the exit status."""
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -42,6 +43,8 @@ def run(db_path: Path | None) -> int:
     window = MainWindow(archive_to_open(db_path, settings), settings=settings)
     app.setWindowIcon(icons.node_icon("meeting"))
     window.show()
+    if open_identifier:
+        window.open_identifier(open_identifier)
     screenshot = os.environ.get(SCREENSHOT_ENV)
     if screenshot:
         QTimer.singleShot(SCREENSHOT_DELAY_MS,

@@ -14,11 +14,19 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QDesktopServices, QFont, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDesktopServices,
+    QFont,
+    QPalette,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QSizePolicy,
     QTextBrowser,
     QToolButton,
@@ -68,7 +76,7 @@ class SafeTextBrowser(QTextBrowser):
         self.setTextInteractionFlags(
             self.textInteractionFlags() | _KEYBOARD_SELECTION  # select with Shift+arrows too
         )
-        self.extra_context_actions: list[Any] = []
+        self.extra_context_actions: list[Any] = []  # QActions and QMenus, after a separator
 
     @property
     def resource_requests(self) -> list[QUrl]:
@@ -82,8 +90,11 @@ class SafeTextBrowser(QTextBrowser):
         menu = self.createStandardContextMenu(event.pos())
         if self.extra_context_actions:
             menu.addSeparator()
-            for action in self.extra_context_actions:
-                menu.addAction(action)
+            for entry in self.extra_context_actions:
+                if isinstance(entry, QMenu):
+                    menu.addMenu(entry)
+                else:
+                    menu.addAction(entry)
         menu.exec(event.globalPos())
         menu.deleteLater()
 
@@ -132,6 +143,7 @@ class DetailPane(QWidget):
         self._content: DetailContent | YearContent | None = None
         self._message: tuple[str, list[str]] | None = None
         self._text_size = 0
+        self._reveal: int | None = None  # a statement to select once its node is shown
 
         self.title = ElidedLabel()
         self.title.setObjectName("detailTitle")
@@ -188,8 +200,17 @@ class DetailPane(QWidget):
 
     def show_node(self, kind: str, node_id: Any) -> None:
         """Load and show a node ('year' | 'meeting' | 'section' | 'item')."""
+        if (kind, node_id) != self._node:
+            self._reveal = None
         self._node = (kind, node_id)
         self._load(keep_scroll=False)
+
+    def reveal_statement(self, statement_id: int) -> None:
+        """Select a statement's text and scroll to it, now if it is shown, else once it is
+        (a link to a statement opens its item, then this)."""
+        self._reveal = statement_id
+        if isinstance(self._content, DetailContent):
+            self._apply_reveal()
 
     def set_filter(self, f: Filter) -> None:
         """Reload the node with the new filter: which statements match and what to highlight."""
@@ -234,6 +255,86 @@ class DetailPane(QWidget):
     def plain_text(self) -> str:
         return self.browser.toPlainText()
 
+    def selected_node(self) -> tuple[str, int, str] | None:
+        """What the selected text cites and the text: (kind, id, text) of the one statement it
+        lies in, else the one item, section, or the meeting it spans; None without a selection.
+        """
+        cursor = self.browser.textCursor()
+        content = self._content
+        if not cursor.hasSelection() or not isinstance(content, DetailContent):
+            return None
+        text = cursor.selectedText()
+        chosen = self._statements_between(cursor.selectionStart(), cursor.selectionEnd(), content)
+        if len(chosen) == 1:
+            return "statement", chosen[0].id, text
+        if chosen:
+            for kind, key in (("item", "item_id"), ("section", "section_id")):
+                ids = {getattr(s, key) for s in chosen}
+                if len(ids) == 1:
+                    return kind, ids.pop(), text
+            return "meeting", content.meeting.id, text
+        # Only headings or the meeting's header: the section of the heading, else the node.
+        if content.section is not None:
+            return "section", content.section.id, text
+        sections = {s.section_id: s for s in content.statements}
+        section = self._section_id_at(cursor.selectionStart(), set(sections))
+        if section is not None:
+            return "section", section, text
+        return "meeting", content.meeting.id, text
+
+    def _statement_spans(self, content: DetailContent) -> list[tuple[int, int, Any]]:
+        """(start, end, statement) of each statement on the page, in page order.
+
+        Qt keeps a named anchor on its first character only; a statement's text runs from
+        there for as long as its text, white space collapsed as HTML collapses it.
+        """
+        by_anchor = {f"statement-{s.id}": s for s in content.statements}
+        spans = []
+        block = self.browser.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                for name in fragment.charFormat().anchorNames():
+                    statement = by_anchor.get(name)
+                    if statement is not None:
+                        start = fragment.position()
+                        spans.append((start, start + len(" ".join(statement.text.split())),
+                                      statement))
+                it += 1
+            block = block.next()
+        return spans
+
+    def _statements_between(self, start: int, end: int, content: DetailContent) -> list[Any]:
+        return [statement for first, last, statement in self._statement_spans(content)
+                if first < end and start < last]
+
+    def _section_id_at(self, position: int, known: set[int]) -> int | None:
+        block = self.browser.document().findBlock(position)
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                for name in it.fragment().charFormat().anchorNames():
+                    if name.startswith("section-") and int(name.removeprefix("section-")) in known:
+                        return int(name.removeprefix("section-"))
+                it += 1
+            block = block.previous()
+        return None
+
+    def _apply_reveal(self) -> None:
+        content = self._content
+        if self._reveal is None or not isinstance(content, DetailContent):
+            return
+        for start, end, statement in self._statement_spans(content):
+            if statement.id == self._reveal:
+                cursor = QTextCursor(self.browser.document())
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                self.browser.setTextCursor(cursor)
+                self.browser.ensureCursorVisible()
+                self._reveal = None
+                return
+
     def citation_text(self) -> str | None:
         """The selected text and a citation line; None without a selection or a record."""
         cursor = self.browser.textCursor()
@@ -275,6 +376,7 @@ class DetailPane(QWidget):
         else:
             self._content, self._message = result, None
         self._render(keep_scroll=keep_scroll)
+        self._apply_reveal()
         self.loaded.emit()
 
     def _on_error(self, token: int, error: Exception) -> None:
@@ -325,18 +427,8 @@ class DetailPane(QWidget):
         if content.section is not None:
             return content.section.number, content.section.title
         sections = {s.section_id: (s.section_number, s.section_title) for s in content.statements}
-        block = self.browser.document().findBlock(position)
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                for name in it.fragment().charFormat().anchorNames():
-                    if name.startswith("section-"):
-                        section_id = int(name.removeprefix("section-"))
-                        if section_id in sections:
-                            return sections[section_id]
-                it += 1
-            block = block.previous()
-        return None, None
+        section_id = self._section_id_at(position, set(sections))
+        return sections[section_id] if section_id is not None else (None, None)
 
 
 def _title_line(content: DetailContent) -> str:

@@ -34,15 +34,18 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QSplitter,
     QToolBar,
-    QTreeView,
     QWidget,
 )
 
+from archive_viewer.identifiers import BadIdentifier
 from archive_viewer.store import Archive, ArchiveError, ImportSummary, queries
 from archive_viewer.store import connection as store_connection
+from archive_viewer.store.node_ids import ResolvedNode, UnknownIdentifier, resolve
 from archive_viewer.store.filters import Filter, SearchHint, fts_query
 from archive_viewer.ui import settings as keys
 from archive_viewer.ui.actions import WindowActions
+from archive_viewer.ui.citations import CitationController
+from archive_viewer.ui.data_out import DataOutController
 from archive_viewer.ui.detail_pane import DetailPane
 from archive_viewer.ui.dialogs import ShortcutsDialog, show_about, show_error
 from archive_viewer.ui.filter_state import FilterState
@@ -136,6 +139,9 @@ class MainWindow(QMainWindow):
         self._restoring_selection = False
         self._text_size = 0
         self._reads_pending = False  # a round of reads for a new filter is on its way
+        self._tree_ready = False  # the archive's first tree has arrived
+        self._said_archive_empty = False  # the detail pane says the archive holds nothing
+        self._pending_reveal: ResolvedNode | None = None  # a link to show once it has
         self.last_import_dialog: ImportSummaryDialog | None = None
 
         self.tasks = TaskRunner(None, self)  # given the archive once it is known to open
@@ -161,7 +167,11 @@ class MainWindow(QMainWindow):
 
         self.exporter = PdfExportController(self, self.tasks, self.settings,
                                             self._gui_connection, lambda: self.detail.grouping)
+        self.citations = CitationController(self, self.settings, self._gui_connection,
+                                            self.current_node, self.detail)
+        self.data_out = DataOutController(self, self.settings)
         self.actions = WindowActions(self)
+        self.citation_menu = self.citations.style_menu(self)
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
         self._build_menus()
@@ -236,11 +246,16 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addActions([a.export_pdf, a.export_filter_pdf])
         file.addMenu(self.exporter.paper_menu(file))
+        file.addAction(a.export_statements)
+        file.addSeparator()
+        file.addActions([a.export_bundle, a.import_bundle])
         file.addSeparator()
         file.addAction(a.quit)
 
         edit = bar.addMenu("&Edit")
         edit.addActions([a.copy, a.copy_citation])
+        edit.addMenu(self.citation_menu)
+        edit.addAction(a.copy_link)
         edit.addSeparator()
         edit.addActions([a.find, a.clear_filters])
 
@@ -288,7 +303,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
         self.detail.add_header_actions([a.group_by_speaker, a.document_order, a.side_by_side])
-        self.detail.browser.extra_context_actions = [a.copy_citation]
+        self.detail.browser.extra_context_actions = [a.copy_citation, self.citation_menu,
+                                                     a.copy_link]
 
     def _connect(self) -> None:
         a = self.actions
@@ -302,6 +318,10 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self.copy)
         a.copy_citation.triggered.connect(self.copy_with_citation)
+        a.copy_link.triggered.connect(lambda: self.citations.copy_link())
+        a.export_statements.triggered.connect(self.export_statements)
+        a.export_bundle.triggered.connect(self.export_bundle)
+        a.import_bundle.triggered.connect(self.import_bundle)
         a.find.triggered.connect(self.find)
         a.clear_filters.triggered.connect(self.filter_state.clear)
         a.toggle_sidebar.toggled.connect(self.set_sidebar_visible)
@@ -385,6 +405,7 @@ class MainWindow(QMainWindow):
     def _use_archive(self, path: Path) -> None:
         old_conn, self._conn = self._conn, None
         self.db_path = path
+        self._tree_ready = False
         self.tasks.set_db_path(path)
         self.detail.show_message("Nothing selected", [])
         # Issue and person ids belong to one archive: a filter does not travel to another.
@@ -409,9 +430,10 @@ class MainWindow(QMainWindow):
         self.archive_opened.emit(path)
 
     def _set_archive_actions_enabled(self, enabled: bool) -> None:
-        for action in (self.actions.import_files, self.actions.import_folder,
-                       self.actions.find, self.actions.clear_filters, self.actions.export_pdf,
-                       self.actions.export_filter_pdf):
+        a = self.actions
+        for action in (a.import_files, a.import_folder, a.find, a.clear_filters, a.export_pdf,
+                       a.export_filter_pdf, a.export_statements, a.export_bundle,
+                       a.import_bundle, a.copy_citation, a.copy_link):
             action.setEnabled(enabled)
 
     def _fill_recent_menu(self) -> None:
@@ -480,6 +502,10 @@ class MainWindow(QMainWindow):
                        "Open or create an archive first (File ▸ Open Archive… or New Archive…).")
             return False
         if not paths:
+            return False
+        if self.data_out.running:
+            self.statusBar().showMessage("A bundle is being imported or exported; wait for it "
+                                         "to finish.", 5000)
             return False
         if not self.importer.start(self.db_path, paths):
             self.statusBar().showMessage("An import is already running.", 5000)
@@ -571,6 +597,8 @@ class MainWindow(QMainWindow):
             select = self._last_node()
         else:
             expand, select = self._expanded_nodes(), self.current_node()
+        if self._pending_reveal is not None:
+            select = self._pending_reveal.tree_node
         column, order = self.model.sort_state()
         self.tasks.run(lambda conn: prefetch(conn, f, expand, select, column, order),
                        lambda ahead: self._apply_tree(f, ahead, path, initial),
@@ -583,7 +611,9 @@ class MainWindow(QMainWindow):
             return
         if initial:
             self.model.set_filter(f, years)
-            self._select_initial_node()
+            self._tree_ready = True
+            if not self._reveal_pending():
+                self._select_initial_node()
             return
         current = self.current_node()
         expanded = self._expanded_nodes()
@@ -600,12 +630,18 @@ class MainWindow(QMainWindow):
                     self._select_index(index)
         finally:
             self._restoring_selection = False
+        if self._reveal_pending():
+            return
         if current is not None and self.current_node() is None:
             self.detail.show_message("Not shown with this filter", [
                 "The record that was selected does not match the filter.",
                 "Select a meeting, section or item in the tree, or clear the filter."])
         elif current is None and self.model.rowCount() == 0:
             self._show_empty_message()
+        elif current is None and self._said_archive_empty:
+            # The first meetings of an archive that was empty (an import, a bundle): show one,
+            # not the "holds no meetings yet" page any longer.
+            self._select_initial_node()
 
     def _expanded_nodes(self) -> list[tuple[str, Any]]:
         found: list[tuple[str, Any]] = []
@@ -633,6 +669,47 @@ class MainWindow(QMainWindow):
         self._select_index(index)
         return True
 
+    def open_identifier(self, text: str) -> bool:
+        """Select and show the record an identifier or archive-viewer:// link names (what
+        `archive-viewer open` and Copy Link's links do); a dialog says why when it cannot."""
+        if self.db_path is None:
+            show_error(self, "Cannot open the link", f"No archive is open to look up {text}.")
+            return False
+        try:
+            node = resolve(self._gui_connection(), text)
+        except (BadIdentifier, UnknownIdentifier) as exc:
+            show_error(self, "Cannot open the link", str(exc),
+                       f"The archive open is {self.db_path}.")
+            return False
+        self.reveal(node)
+        return True
+
+    def reveal(self, node: ResolvedNode) -> None:
+        """Select ``node`` in the tree (a statement: its item, with the statement selected in
+        the detail pane); a filter that hides it is cleared first."""
+        self._pending_reveal = node
+        if not self._tree_ready:
+            return  # the first tree is on its way; it selects the node when it arrives
+        if not self.filter_state.filter.is_empty():
+            self.filter_state.clear()  # the tree comes back with the node: _apply_tree
+            return
+        self._reveal_pending()
+
+    def _reveal_pending(self) -> bool:
+        """Select the node a link asked for, if any; whether there was one."""
+        node, self._pending_reveal = self._pending_reveal, None
+        if node is None:
+            return False
+        if not self.select_node(*node.tree_node):
+            self.detail.show_message("Not shown", [
+                "The record the link names is not in the tree; clear the filters to see it."])
+        elif node.kind == "statement":  # after the selection: a new node forgets old reveals
+            self.detail.reveal_statement(node.id)
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.activateWindow()
+        self.raise_()
+        return True
+
     def _select_index(self, index: QModelIndex) -> None:
         parent = index.parent()
         while parent.isValid():
@@ -652,6 +729,7 @@ class MainWindow(QMainWindow):
             return
         if self._restoring_selection and node == self.detail.node:
             return  # the same node is still shown; set_filter reloads it
+        self._said_archive_empty = False
         self.detail.show_node(*node)
         kind, key = node
         if kind != "year":  # ids mean something only in their own archive: keep it beside
@@ -680,6 +758,7 @@ class MainWindow(QMainWindow):
         self._select_index(meeting if meeting.isValid() else year)
 
     def _show_empty_message(self) -> None:
+        self._said_archive_empty = self.filter_state.filter.is_empty()
         if self.filter_state.filter.is_empty():
             self.detail.show_message("This archive holds no meetings yet", [
                 "Import meeting overviews (.txt, .htm, .html) with File ▸ Import Documents… "
@@ -703,6 +782,8 @@ class MainWindow(QMainWindow):
         if node is None or node[0] not in ("meeting", "section", "item"):
             return None
         menu = QMenu(self)
+        self.citations.add_to_menu(menu, (node[0], int(node[1]), None))
+        menu.addSeparator()
         noun = {"meeting": "Meeting", "section": "Section", "item": "Item"}[node[0]]
         action = menu.addAction(f"Export {noun} to PDF…")
         action.setEnabled(not self.exporter.running)
@@ -763,14 +844,42 @@ class MainWindow(QMainWindow):
             copy()
 
     def copy_with_citation(self) -> bool:
-        text = self.detail.citation_text()
-        if text is None:
-            self.statusBar().showMessage(
-                "Select some text of a meeting in the detail pane to copy it with its citation.", 5000)
+        """The selected text with its citation, or the selected node's citation, in the style
+        of Edit ▸ Copy Citation As."""
+        return self.citations.copy_citation()
+
+    # -- data out --------------------------------------------------------------------------------
+
+    def export_statements(self, path: Path | None = None) -> bool:
+        """File ▸ Export Statements…: the filter's statements as CSV or JSON."""
+        if self.db_path is None:
             return False
-        QGuiApplication.clipboard().setText(text)
-        self.statusBar().showMessage("Copied with citation.", 3000)
-        return True
+        f = searchable(self.filter_state.filter)
+        description = queries.filter_description(self._gui_connection(), f)
+        return self.data_out.export_statements(self.db_path, f, description, path)
+
+    def export_bundle(self, path: Path | None = None) -> bool:
+        return self.db_path is not None and self.data_out.export_bundle(self.db_path, path)
+
+    def import_bundle(self, path: Path | None = None) -> bool:
+        if self.db_path is None:
+            return False
+        if self.importer.running:
+            self.statusBar().showMessage("An import is already running.", 5000)
+            return False
+        return self.data_out.import_bundle(self.db_path, self._after_bundle_import, path)
+
+    def _after_bundle_import(self, result: Any) -> None:
+        dialog = ImportSummaryDialog(result.summary, self)
+        dialog.setWindowTitle("Bundle imported" if not result.summary.cancelled
+                              else "Bundle import stopped")
+        if result.warnings:
+            dialog.headline.setText("\n\n".join([dialog.headline.text(), *result.warnings]))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.last_import_dialog = dialog
+        self.statusBar().showMessage(result.summary.summary_line(), 8000)
+        self.refresh_views()
 
     def find(self) -> None:
         if not self.sidebar.isVisible():
@@ -901,6 +1010,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.save_settings()
         self.importer.shutdown()  # the document being imported finishes; the rest waits
+        self.data_out.shutdown()
         self.tasks.shutdown()
         if self._conn is not None:
             self._conn.close()

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 
 from archive_viewer.statement_html import GROUPINGS
+from archive_viewer.citation import DEFAULT_STYLE, STYLE_KEYS
 
 T = TypeVar("T")
 
@@ -96,6 +97,10 @@ RECENT_ARCHIVES = Setting[list[str]]("archive/recent", [], _to_str_list)
 LAST_FOLDER = Setting[str]("archive/last_folder", "", _to_str)
 #: Paper of PDF exports: "a4", "letter", or "" for the locale's (Letter in the US, Canada...).
 EXPORT_PAPER = Setting[str]("export/paper", "", _to_str, lambda p: p in ("", "a4", "letter"))
+#: The style Copy with Citation uses (one of archive_viewer.citation.STYLES), chosen last in
+#: Edit ▸ Copy Citation As.
+CITATION_STYLE = Setting[str]("edit/citation_style", DEFAULT_STYLE, _to_str,
+                              lambda s: s in STYLE_KEYS)
 
 
 class AppSettings:
