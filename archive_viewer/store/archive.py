@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from archive_viewer.store import connection, migrations, summary
+from archive_viewer.store import connection, migrations, people_merge, summary
 from archive_viewer.store.errors import ArchiveError
 from archive_viewer.store.importer import (
     ImportResult,
@@ -113,7 +113,9 @@ class Archive:
                       first_connection=conn)
         if not readonly:
             archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
-            # Counts left stale by an interrupted import or a hand edit are redone now.
+            # People of an older schema or added by hand are merged by spelling now; counts
+            # left stale by that, an interrupted import or a hand edit are redone now.
+            archive.merge_spellings()
             archive.refresh_counts()
         return archive
 
@@ -198,6 +200,7 @@ class Archive:
         try:
             return import_document(self.connection(), Path(path), self.parser)
         finally:
+            self.merge_spellings()
             self.refresh_counts()
 
     def import_paths(self, paths: Iterable[Path | str], *,
@@ -213,6 +216,7 @@ class Archive:
             return import_paths(self.connection(), paths, self.parser, progress=progress,
                                 should_cancel=should_cancel, workers=workers)
         finally:
+            self.merge_spellings()
             self.refresh_counts()
 
     def refresh_counts(self) -> int:
@@ -228,6 +232,27 @@ class Archive:
             return 0
         with self.transaction() as conn:
             return summary.refresh_stale(conn)
+
+    def merge_spellings(self) -> int:
+        """Merge the people written differently who are one person (store/people_merge.py);
+        return how many rows were merged away. Counts follow at the next refresh_counts."""
+        if not people_merge.people_pass_needed(self.connection()):
+            return 0
+        with self.transaction() as conn:
+            return people_merge.merge_spellings(conn)
+
+    def merge_people(self, keep: int, other: int) -> int:
+        """A researcher's merge of ``other`` into ``keep``, remembered across re-imports, in
+        one transaction with the recount; raises PeopleError when it cannot be done."""
+        with self.transaction() as conn:
+            return people_merge.merge_people(conn, keep, other)
+
+    def split_person(self, person_id: int,
+                     spelling: people_merge.Spelling | None = None) -> people_merge.SplitResult:
+        """A researcher's split of a person's spelling (every spelling but the first when
+        None) into a person of its own, in one transaction with the recount."""
+        with self.transaction() as conn:
+            return people_merge.split_person(conn, person_id, spelling)
 
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""
