@@ -258,7 +258,7 @@ def test_a_split_spelling_is_not_merged_again(tmp_path: Path) -> None:
     with Archive.open(path) as archive:
         assert not archive.import_paths([a, b], workers=1).failures
         [(person, _name)] = people_named(path, "Gemba|Genba")
-        archive.split_person(person, ("genba koichiro", "Japan"))
+        archive.split_person(person, [("genba koichiro", "Japan")])
         assert len(people_named(path, "Gemba|Genba")) == 2
         c = write_document(docs, "c.txt", "Koichiro Genba", "May 9, 2012")
         assert archive.import_document(c).status == "imported"

@@ -247,12 +247,12 @@ class Archive:
         with self.transaction() as conn:
             return people_merge.merge_people(conn, keep, other)
 
-    def split_person(self, person_id: int,
-                     spelling: people_merge.Spelling | None = None) -> people_merge.SplitResult:
-        """A researcher's split of a person's spelling (every spelling but the first when
-        None) into a person of its own, in one transaction with the recount."""
+    def split_person(self, person_id: int, spellings: Iterable[people_merge.Spelling] | None = None,
+                     ) -> people_merge.SplitResult:
+        """A researcher's split of a person's spellings (every one but the row's own when
+        None) into people of their own, in one transaction with the recount."""
         with self.transaction() as conn:
-            return people_merge.split_person(conn, person_id, spelling)
+            return people_merge.split_person(conn, person_id, spellings)
 
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""

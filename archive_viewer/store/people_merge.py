@@ -226,22 +226,27 @@ def fill_match_keys(conn: sqlite3.Connection) -> int:
 
 # -- splitting --------------------------------------------------------------------------------
 
-def split_person(conn: sqlite3.Connection, person_id: int, spelling: Spelling | None = None, *,
-                 refresh: bool = True) -> SplitResult:
-    """Give ``spelling`` (every spelling but the row's own, when None) its own row again, with
-    the meetings whose documents used it, and record that it is not to be merged back.
+def split_person(conn: sqlite3.Connection, person_id: int,
+                 leaving: Iterable[Spelling] | None = None, *, refresh: bool = True) -> SplitResult:
+    """Give each spelling in ``leaving`` (every spelling but the row's own, when None) a row of
+    its own again, with the meetings whose documents used it, and record that they are not to
+    be merged back.
 
     A meeting that names the person under two spellings stays with the person. Raises
-    PeopleError for an unknown person or spelling, or a person with one spelling only.
+    PeopleError for an unknown person or spelling, a person with one spelling only, or every
+    spelling leaving.
     """
     _name, key, country, _aliases = _person(conn, person_id)
     spellings = spellings_of(conn, person_id)
     if len(spellings) < 2:
         raise PeopleError("This person is written one way only: there is nothing to split.")
-    if spelling is not None and spelling not in spellings:
-        raise PeopleError("This person is never written that way.")
     own = (key, country_code(country))
-    leaving = [s for s in spellings if s != own] if spelling is None else [spelling]
+    leaving = [s for s in spellings if s != own] if leaving is None else list(dict.fromkeys(
+        tuple(s) for s in leaving))
+    if any(s not in spellings for s in leaving):
+        raise PeopleError("This person is never written that way.")
+    if not leaving or len(leaving) == len(spellings):
+        raise PeopleError("Choose some of the spellings to separate, not none or all of them.")
     if own in leaving:
         # The row's own spelling leaves: the row takes the commonest spelling that stays.
         staying = [s for s in spellings if s not in leaving]

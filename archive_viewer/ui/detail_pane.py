@@ -50,7 +50,8 @@ class SafeTextBrowser(QTextBrowser):
     ``loadResource`` is what QTextDocument calls for images, style sheets and the like; it
     answers nothing for every URL, so even markup that slipped through could not make the app
     reach the network or the disk. Links are reported by ``anchorClicked`` and handled by the
-    pane: internal anchors scroll, http(s) opens in the user's browser, anything else is ignored.
+    pane: internal anchors scroll, http(s) opens in the user's browser, person:ID opens that
+    person's page, anything else is ignored.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -110,6 +111,8 @@ class DetailPane(QWidget):
 
     #: a node's page is on screen (after show_node, a filter change or a refresh)
     loaded = Signal()
+    #: a person's name was clicked: their id (the window shows their page)
+    person_activated = Signal(int)
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -306,6 +309,8 @@ class DetailPane(QWidget):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() == "person" and url.path().isdigit():
+            self.person_activated.emit(int(url.path()))
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())
         # anything else (file:, javascript:, ...) is never followed

@@ -1,0 +1,118 @@
+"""Going from a name to the person page and back, within the main window's detail area.
+
+The detail area is a stack: the detail pane (a meeting, section or item) and the person page.
+A name clicked in the detail pane, "Show" in a person's context menu (people facet, search
+hits) or a counterpart on a person page shows the person page; Back, or selecting a node in
+the tree, goes back to the detail pane; a meeting on the person page is selected in the tree
+(or, when the filter hides it, shown in the detail pane directly). After a merge or split every
+view is read again, and a filter or page naming a person who is gone names the one kept.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from archive_viewer.ui.people_actions import PeopleChange, PeopleController
+from archive_viewer.ui.person_page import PersonPage
+
+if TYPE_CHECKING:
+    from archive_viewer.ui.main_window import MainWindow
+
+
+class PersonNavigation(QObject):
+    """Owns the detail area's stack, the person page and the people controller."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.page = PersonPage(window.tasks)
+        self.area = QStackedWidget()
+        self.area.setObjectName("detailArea")
+        self.area.addWidget(window.detail)
+        self.area.addWidget(self.page)
+        self.people = PeopleController(window, window.tasks, lambda: window.db_path,
+                                       lambda: not window.importer.running)
+
+        window.detail.person_activated.connect(self.show_person)
+        page = self.page
+        page.back_requested.connect(self.show_detail)
+        page.meeting_activated.connect(self.open_meeting)
+        page.person_activated.connect(self.show_person)
+        page.filter_requested.connect(self.filter_by)
+        page.export_requested.connect(
+            lambda person: window.exporter.export_person(person, name=self._name(person)))
+        page.merge_requested.connect(
+            lambda person: self.people.ask_merge(person, self._name(person)))
+        page.split_requested.connect(
+            lambda person: self.people.ask_split(person, self._name(person)))
+        self.people.show_requested.connect(self.show_person)
+        self.people.filter_requested.connect(lambda person: self.filter_by(person, None))
+        self.people.changed.connect(self._people_changed)
+
+    # -- showing -----------------------------------------------------------------------------
+
+    @property
+    def showing_person(self) -> bool:
+        return self.area.currentWidget() is self.page
+
+    def show_person(self, person_id: int) -> None:
+        self.area.setCurrentWidget(self.page)
+        self.page.show_person(person_id)
+
+    def show_detail(self) -> None:
+        self.area.setCurrentWidget(self._window.detail)
+
+    def focus(self) -> None:
+        """Focus what the detail area shows (F6, Ctrl+3)."""
+        target: QWidget = self.page if self.showing_person else self._window.detail.browser
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_meeting(self, meeting_id: int) -> None:
+        self.show_detail()
+        window = self._window
+        if not window.select_node("meeting", meeting_id):
+            # Hidden by the filter: read it in the detail pane all the same.
+            window.detail.show_node("meeting", meeting_id)
+            window.statusBar().showMessage(
+                "This meeting is not in the tree with the current filter; it is shown here.", 6000)
+
+    def filter_by(self, person_id: int, issue_id: int | None) -> None:
+        changes: dict[str, object] = {"people": {person_id}}
+        if issue_id is not None:
+            changes["issues"] = {issue_id}
+        self._window.filter_state.update(**changes)
+        self.show_detail()
+
+    def menu(self, person_id: int, name: str, pos: QPoint) -> None:
+        """A person's context menu at ``pos`` (global)."""
+        menu = self.people.menu(person_id, name, self._window)
+        menu.exec(pos)
+        menu.deleteLater()
+
+    # -- archive changes ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.page.person_id is not None:
+            self.page.refresh()
+
+    def clear(self) -> None:
+        """Another archive was opened: its people are others."""
+        self.page.clear()
+        self.show_detail()
+
+    def _people_changed(self, change: PeopleChange) -> None:
+        window = self._window
+        f = window.filter_state.filter
+        if change.kind == "merge" and set(change.removed) & f.people:
+            window.filter_state.update(people=(f.people - set(change.removed)) | {change.person_id})
+        if self.page.person_id in change.removed:
+            self.page.show_person(change.person_id)
+        window.refresh_views()
+
+    def _name(self, person_id: int) -> str:
+        profile = self.page.profile
+        if profile is not None and profile.person_id == person_id:
+            return profile.name
+        return self._window.sidebar.label_of("people", person_id)
