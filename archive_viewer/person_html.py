@@ -13,7 +13,7 @@ from datetime import date
 
 from archive_viewer import __version__
 from archive_viewer.statement_html import Colours, esc, readable_date
-from archive_viewer.store.person_profile import IssueCount, PersonProfile
+from archive_viewer.store.person_profile import IssueCount, PersonProfile, ProfileMeeting
 
 #: Width in pixels of the longest bar of the meetings-per-year chart.
 BAR_WIDTH = 360
@@ -72,7 +72,9 @@ def person_html(profile: PersonProfile, *, exported_on: date, archive_name: str,
         parts.append(f'<table cellspacing="0" cellpadding="2">{"".join(rows)}</table>')
     parts.append(_years_chart(profile, c))
     parts.append("<h2>Meetings</h2>")
-    parts.extend(_meeting_line(m, c) for m in profile.meetings)
+    # With one title, it is in the Titles above: not repeated on every line.
+    titled = len(profile.titles) > 1
+    parts.extend(_meeting_line(m, c, titled=titled) for m in profile.meetings)
     if profile.issues:
         parts.append("<h2>Statements by issue</h2>")
         parts.append(f'<p style="color:{c.muted};">Statements {esc(profile.name)} made, counted '
@@ -133,9 +135,9 @@ def _years_chart(profile: PersonProfile, c: Colours) -> str:
             f'<table cellspacing="0" cellpadding="1">{"".join(rows)}</table>{legend}')
 
 
-def _meeting_line(meeting, c: Colours) -> str:  # noqa: ANN001 (ProfileMeeting)
+def _meeting_line(meeting: ProfileMeeting, c: Colours, *, titled: bool) -> str:
     role = {"principal": "principal", "attendee": "attending"}.get(meeting.role or "", "speaking")
-    about = ", ".join(part for part in (role, meeting.title_held) if part)
+    about = ", ".join(part for part in (role, meeting.title_held if titled else None) if part)
     facts = " · ".join(esc(part) for part in (meeting.location, about) if part)
     said = (f", {meeting.statements:,} statement{'' if meeting.statements == 1 else 's'}"
             if meeting.statements else "")
