@@ -143,6 +143,10 @@ class DetailPane(QWidget):
         self.browser.setAccessibleDescription(
             "The selected meeting, section or item: its facts and its statements")
         self.browser.anchorClicked.connect(self._open_link)
+        # Names read as names (not underlined): the pointer over one says where it leads.
+        self.browser.highlighted.connect(
+            lambda url: self.browser.setToolTip(
+                "Open this person's page" if url.scheme() == "person" else ""))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

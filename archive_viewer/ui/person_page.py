@@ -221,6 +221,8 @@ class PersonPage(QWidget):
             "personCounterparts", ["Counterpart", "Country", "Meetings", "As principal"])
         self.counterparts_view.itemActivated.connect(self._counterpart_activated)
         self.titles_view = self._tree("personTitles", ["Title", "From", "To", "Meetings"])
+        for flat in (self.counterparts_view, self.titles_view):
+            flat.setRootIsDecorated(False)  # lists: no room kept for branches
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("personTabs")
         self.tabs.setDocumentMode(True)
