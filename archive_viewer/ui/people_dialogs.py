@@ -72,7 +72,7 @@ class MergePeopleDialog(QDialog):
         self.list = QTreeWidget(self)
         self.list.setObjectName("mergeCandidates")
         self.list.setAccessibleName("People to merge with")
-        self.list.setHeaderLabels(["Person", "Meetings", "Name"])
+        self.list.setHeaderLabels(["Person", "Meetings", "Likeness"])
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
