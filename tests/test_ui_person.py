@@ -91,6 +91,20 @@ def test_a_speakers_name_in_the_detail_pane_opens_their_page(qtbot, db: Path) ->
     assert not window.persons.showing_person
 
 
+def test_picking_a_person_in_the_people_facet_shows_their_page(qtbot, db: Path) -> None:
+    window = open_window(qtbot, db)
+    yang = person(db, "Yang Jiechi")
+    facet = window.sidebar.models["people"]
+    with qtbot.waitSignal(window.persons.page.loaded, timeout=TIMEOUT):
+        facet.setData(facet.index_of(yang), True)
+    assert window.filter_state.filter.people == {yang}
+    assert window.persons.showing_person and window.persons.page.person_id == yang
+    window.persons.show_detail()
+    facet.setData(facet.index_of(yang), False)  # dropping the person does not show the page
+    assert not window.filter_state.filter.people and not window.persons.showing_person
+    settle(qtbot, window)
+
+
 def test_a_meeting_on_the_person_page_opens_in_the_tree(qtbot, db: Path) -> None:
     window = open_window(qtbot, db)
     show_person(qtbot, window, person(db, "Koichiro Gemba"))

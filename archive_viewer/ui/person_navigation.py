@@ -1,8 +1,9 @@
 """Going from a name to the person page and back, within the main window's detail area.
 
 The detail area is a stack: the detail pane (a meeting, section or item) and the person page.
-A name clicked in the detail pane, "Show" in a person's context menu (people facet, search
-hits) or a counterpart on a person page shows the person page; Back, or selecting a node in
+A name clicked in the detail pane, a person picked in the People facet, "Show" in a person's
+context menu (people facet, search hits) or a counterpart on a person page shows the person
+page; Back, or selecting a node in
 the tree, goes back to the detail pane; a meeting on the person page is selected in the tree
 (or, when the filter hides it, shown in the detail pane directly). After a merge or split every
 view is read again, and a filter or page naming a person who is gone names the one kept.
@@ -50,6 +51,8 @@ class PersonNavigation(QObject):
         self.people.show_requested.connect(self.show_person)
         self.people.filter_requested.connect(lambda person: self.filter_by(person, None))
         self.people.changed.connect(self._people_changed)
+        # Picking a person in the People facet shows their page as well as filtering by them.
+        window.sidebar.models["people"].toggle_requested.connect(self._person_picked)
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -85,6 +88,12 @@ class PersonNavigation(QObject):
         self._window.filter_state.update(**changes)
         self.show_detail()
 
+    def _person_picked(self, person_id: object) -> None:
+        # Connected after the sidebar's own slot, which has toggled the filter already: a
+        # person in it now was picked, not dropped.
+        if isinstance(person_id, int) and person_id in self._window.filter_state.filter.people:
+            self.show_person(person_id)
+
     def menu(self, person_id: int, name: str, pos: QPoint) -> None:
         """A person's context menu at ``pos`` (global)."""
         menu = self.people.menu(person_id, name, self._window)
@@ -100,6 +109,7 @@ class PersonNavigation(QObject):
     def clear(self) -> None:
         """Another archive was opened: its people are others."""
         self.page.clear()
+        self.people.running = False  # a write to the other archive reports to nobody now
         self.show_detail()
 
     def _people_changed(self, change: PeopleChange) -> None:
