@@ -23,9 +23,7 @@ Similar but not compatible names are only *suggested* (:func:`similarity`), neve
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from anyascii import anyascii
+from functools import cache, lru_cache
 
 #: Countries whose people's names get the Japanese romanisation folds.
 JAPANESE = frozenset({"Japan"})
@@ -40,9 +38,17 @@ _SUFFIX = re.compile(r"(?:[,\s]+(?:mp|m\.p\.|qc|kc|ac|obe|cbe|mbe|jr\.?|sr\.?))+
 _PART = re.compile(r"[a-z0-9]+")
 
 
+@cache
+def _anyascii():  # noqa: ANN202
+    # On first use, not at start-up: importing it takes 30 ms (its tables load from resources).
+    from anyascii import anyascii
+
+    return anyascii
+
+
 def plain(name: str) -> str:
     """``name`` in lower-case ASCII, honorifics and suffixes taken off, apostrophes dropped."""
-    text = anyascii(name).casefold().strip()
+    text = _anyascii()(name).casefold().strip()
     text = re.sub(r"['`’]", "", text)
     while True:
         shorter = _HONORIFIC_PREFIX.sub("", text, count=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import QMenu, QWidget
 from archive_viewer.store import Archive
 from archive_viewer.store.people_merge import PeopleError, Spelling
 from archive_viewer.ui.dialogs import show_error
-from archive_viewer.ui.people_dialogs import MergePeopleDialog, SplitPersonDialog
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+
+if TYPE_CHECKING:  # the dialogs load when first opened, not with the window
+    from archive_viewer.ui.people_dialogs import MergePeopleDialog, SplitPersonDialog
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,16 @@ class PeopleController(QObject):
     # -- dialogs -----------------------------------------------------------------------------
 
     def ask_merge(self, person_id: int, name: str) -> MergePeopleDialog:
+        from archive_viewer.ui.people_dialogs import MergePeopleDialog
+
         dialog = MergePeopleDialog(self._tasks, person_id, name, self._parent)
         dialog.accepted.connect(lambda: self._merge_chosen(dialog))
         self._open(dialog)
         return dialog
 
     def ask_split(self, person_id: int, name: str) -> SplitPersonDialog:
+        from archive_viewer.ui.people_dialogs import SplitPersonDialog
+
         dialog = SplitPersonDialog(self._tasks, person_id, name, self._parent)
         dialog.accepted.connect(lambda: self.split(person_id, dialog.choice()))
         self._open(dialog)

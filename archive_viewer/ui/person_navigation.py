@@ -16,10 +16,10 @@ from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from archive_viewer.ui.people_actions import PeopleChange, PeopleController
-from archive_viewer.ui.person_page import PersonPage
 
 if TYPE_CHECKING:
     from archive_viewer.ui.main_window import MainWindow
+    from archive_viewer.ui.person_page import PersonPage
 
 
 class PersonNavigation(QObject):
@@ -28,16 +28,32 @@ class PersonNavigation(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.page = PersonPage(window.tasks)
+        self._page: PersonPage | None = None  # made when first shown: not at start-up
         self.area = QStackedWidget()
         self.area.setObjectName("detailArea")
         self.area.addWidget(window.detail)
-        self.area.addWidget(self.page)
         self.people = PeopleController(window, window.tasks, lambda: window.db_path,
                                        lambda: not window.importer.running)
-
         window.detail.person_activated.connect(self.show_person)
-        page = self.page
+        self.people.show_requested.connect(self.show_person)
+        self.people.filter_requested.connect(lambda person: self.filter_by(person, None))
+        self.people.changed.connect(self._people_changed)
+        # Picking a person in the People facet shows their page as well as filtering by them.
+        window.sidebar.models["people"].toggle_requested.connect(self._person_picked)
+
+    @property
+    def page(self) -> PersonPage:
+        """The person page (made on first use)."""
+        if self._page is None:
+            self._page = self._make_page()
+        return self._page
+
+    def _make_page(self) -> PersonPage:
+        from archive_viewer.ui.person_page import PersonPage
+
+        window = self._window
+        page = PersonPage(window.tasks)
+        self.area.addWidget(page)
         page.back_requested.connect(self.show_detail)
         page.meeting_activated.connect(self.open_meeting)
         page.person_activated.connect(self.show_person)
@@ -48,17 +64,13 @@ class PersonNavigation(QObject):
             lambda person: self.people.ask_merge(person, self._name(person)))
         page.split_requested.connect(
             lambda person: self.people.ask_split(person, self._name(person)))
-        self.people.show_requested.connect(self.show_person)
-        self.people.filter_requested.connect(lambda person: self.filter_by(person, None))
-        self.people.changed.connect(self._people_changed)
-        # Picking a person in the People facet shows their page as well as filtering by them.
-        window.sidebar.models["people"].toggle_requested.connect(self._person_picked)
+        return page
 
     # -- showing -----------------------------------------------------------------------------
 
     @property
     def showing_person(self) -> bool:
-        return self.area.currentWidget() is self.page
+        return self._page is not None and self.area.currentWidget() is self._page
 
     def show_person(self, person_id: int) -> None:
         self.area.setCurrentWidget(self.page)
@@ -103,12 +115,13 @@ class PersonNavigation(QObject):
     # -- archive changes ---------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self.page.person_id is not None:
-            self.page.refresh()
+        if self._page is not None and self._page.person_id is not None:
+            self._page.refresh()
 
     def clear(self) -> None:
         """Another archive was opened: its people are others."""
-        self.page.clear()
+        if self._page is not None:
+            self._page.clear()
         self.people.running = False  # a write to the other archive reports to nobody now
         self.show_detail()
 
@@ -117,12 +130,12 @@ class PersonNavigation(QObject):
         f = window.filter_state.filter
         if change.kind == "merge" and set(change.removed) & f.people:
             window.filter_state.update(people=(f.people - set(change.removed)) | {change.person_id})
-        if self.page.person_id in change.removed:
-            self.page.show_person(change.person_id)
+        if self._page is not None and self._page.person_id in change.removed:
+            self._page.show_person(change.person_id)
         window.refresh_views()
 
     def _name(self, person_id: int) -> str:
-        profile = self.page.profile
+        profile = self._page.profile if self._page is not None else None
         if profile is not None and profile.person_id == person_id:
             return profile.name
         return self._window.sidebar.label_of("people", person_id)
