@@ -159,10 +159,17 @@ class TimeStrip(QWidget):
             rect = QRectF(left, top + 1, right - left, BAND_HEIGHT - 3)
             painter.fillRect(rect, fill)
             painter.setPen(text)
-            label = metrics.elidedText(band.title, Qt.TextElideMode.ElideRight,
-                                       max(0, int(self.width() - left - MARGIN)))
-            painter.drawText(QRectF(left + 3, top, self.width() - left, BAND_HEIGHT),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+            # The title from the band's start; near the right edge, ending at the band's end.
+            after = self.width() - MARGIN - left - 3
+            before = right - MARGIN
+            if metrics.horizontalAdvance(band.title) <= after or after >= before:
+                area = QRectF(left + 3, top, max(0.0, after), BAND_HEIGHT)
+                align = Qt.AlignmentFlag.AlignLeft
+            else:
+                area = QRectF(MARGIN, top, max(0.0, before - 3), BAND_HEIGHT)
+                align = Qt.AlignmentFlag.AlignRight
+            label = metrics.elidedText(band.title, Qt.TextElideMode.ElideRight, int(area.width()))
+            painter.drawText(area, Qt.AlignmentFlag.AlignVCenter | align, label)
 
     def _paint_axis(self, painter: QPainter, y: float, text: QColor, muted: QColor) -> None:
         painter.setPen(QPen(muted, 1))
