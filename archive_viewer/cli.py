@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--meeting", type=int, metavar="ID", help="the meeting with this id")
     what.add_argument("--search", metavar="TEXT", help="every section with a statement matching")
     what.add_argument("--issue", metavar="NAME", help="every section with a statement on the issue")
+    what.add_argument("--person", metavar="PERSON", help="a person's page (an id or a name)")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="the PDF to write (replaced if it exists)")
     export.add_argument("--order", choices=("speaker", "document", "sides"), default="speaker",
@@ -95,6 +96,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_data_out_commands(commands, db_option)
     _add_link_commands(commands, db_option)
+    people = commands.add_parser(
+        "people", parents=[db_option], help="list, merge and split people",
+        description="People across the archive. A person written differently in different "
+                    "documents is merged automatically when the names are clearly one "
+                    "person's; merge and split do the rest by hand, and are remembered when "
+                    "documents are imported again. PERSON is an id (17 or #17) or a name in "
+                    "any of its spellings.",
+    )
+    people_commands = people.add_subparsers(dest="people_command", metavar="ACTION", required=True)
+    listing = people_commands.add_parser("list", parents=[db_option], help="every person")
+    listing.add_argument("--country", help="only the people of this country")
+    listing.add_argument("--json", action="store_true", help="as JSON lines")
+    listing.set_defaults(run=run_people_list)
+    merge = people_commands.add_parser(
+        "merge", parents=[db_option], help="make two people one (the first keeps its name)")
+    merge.add_argument("keep", metavar="PERSON")
+    merge.add_argument("other", metavar="OTHER")
+    merge.set_defaults(run=run_people_merge)
+    split = people_commands.add_parser(
+        "split", parents=[db_option], help="give merged spellings people of their own again")
+    split.add_argument("person", metavar="PERSON")
+    split.add_argument("--spelling", action="append", metavar="NAME",
+                       help="only this spelling (repeatable; default: all but the person's own)")
+    split.set_defaults(run=run_people_split)
 
     parser.set_defaults(run=run_gui)
     return parser
@@ -268,7 +293,12 @@ def run_parse(args: argparse.Namespace) -> int:
 
 def run_export_pdf(args: argparse.Namespace) -> int:
     from archive_viewer.export import ExportError
-    from archive_viewer.export.run import export_filter, export_node, gui_application
+    from archive_viewer.export.run import (
+        export_filter,
+        export_node,
+        export_person,
+        gui_application,
+    )
     from archive_viewer.store.filters import SearchHint
 
     with _open_archive(args.db, create=False, write=False) as archive:
@@ -280,6 +310,8 @@ def run_export_pdf(args: argparse.Namespace) -> int:
                 "meeting", args.meeting)
             result = export_node(db_path, kind, node, args.output, grouping=args.order,
                                  paper=args.paper)
+        elif args.person is not None:
+            result = export_person(db_path, args.person, args.output, paper=args.paper)
         else:
             result = export_filter(db_path, args.output, text=args.search or "",
                                    issue=args.issue, grouping=args.order, paper=args.paper)
@@ -403,6 +435,91 @@ def run_register_links(args: argparse.Namespace) -> int:
     for step in done.steps:
         print(step)
     return EXIT_OK if done.ok else EXIT_FAILED
+
+
+def run_people_list(args: argparse.Namespace) -> int:
+    from archive_viewer.store.person_profile import list_people
+
+    with _open_archive(args.db, create=False) as archive:
+        people = list_people(archive.connection(), country=args.country)
+    if args.json:
+        for person in people:
+            print(json.dumps({"id": person.person_id, "name": person.name,
+                              "country": person.country, "meetings": person.meetings,
+                              "statements": person.statements, "spellings": person.spellings},
+                             ensure_ascii=False))
+        return EXIT_OK
+    for person in people:
+        spellings = f", {person.spellings} spellings" if person.spellings > 1 else ""
+        print(f"#{person.person_id:<6} {person.name} ({person.country or 'country unknown'}): "
+              f"{person.meetings} meeting{'' if person.meetings == 1 else 's'}, "
+              f"{person.statements} statement{'' if person.statements == 1 else 's'}{spellings}")
+    return EXIT_OK
+
+
+def run_people_merge(args: argparse.Namespace) -> int:
+    from archive_viewer.store.people_merge import PeopleError
+
+    with _open_archive(args.db, create=False) as archive:
+        keep = _one_person(archive, args.keep)
+        other = _one_person(archive, args.other)
+        if keep is None or other is None:
+            return EXIT_UNUSABLE
+        try:
+            archive.merge_people(keep.person_id, other.person_id)
+        except PeopleError as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+    print(f"Merged #{other.person_id} {other.name} into #{keep.person_id} {keep.name}")
+    return EXIT_OK
+
+
+def run_people_split(args: argparse.Namespace) -> int:
+    from archive_viewer.store.names import compatible
+    from archive_viewer.store.people_merge import PeopleError
+    from archive_viewer.store.person_profile import person_profile
+
+    with _open_archive(args.db, create=False) as archive:
+        person = _one_person(archive, args.person)
+        if person is None:
+            return EXIT_UNUSABLE
+        profile = person_profile(archive.connection(), person.person_id, details=False)
+        assert profile is not None
+        spellings = None
+        if args.spelling:
+            spellings = [(s.name_key, s.country) for s in profile.spellings
+                         if any(compatible(wanted, s.name, s.country or None)
+                                for wanted in args.spelling)]
+            if not spellings:
+                _error(f"{person.name} is never written {' or '.join(args.spelling)}; they are "
+                       f"written {', '.join(s.name for s in profile.spellings)}")
+                return EXIT_UNUSABLE
+        try:
+            result = archive.split_person(person.person_id, spellings)
+        except PeopleError as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+        names = dict(archive.connection().execute(
+            "SELECT id, name FROM people WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps([person.person_id, *result.new_ids]),)).fetchall())
+    print(f"Split #{person.person_id} {names.get(person.person_id, person.name)}: "
+          + ", ".join(f"#{new} {names.get(new, '?')}" for new in result.new_ids))
+    return EXIT_OK
+
+
+def _one_person(archive: Archive, text: str):  # noqa: ANN202 (PersonSummary, imported late)
+    """The one person ``text`` names, or None after saying why on stderr."""
+    from archive_viewer.store.person_profile import find_people
+
+    found = find_people(archive.connection(), text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        _error(f"no person called {text!r} (`{PROG} people list` names them all)")
+    else:
+        _error(f"{text!r} names {len(found)} people; give one's id: " + "; ".join(
+            f"#{p.person_id} {p.name} ({p.country or 'country unknown'})" for p in found[:10]))
+    return None
 
 
 def run_gui(args: argparse.Namespace, *, open_identifier: str | None = None) -> int:

@@ -5,7 +5,8 @@ No Qt here, so that rendering is tested with plain dataclasses. The one rule: ev
 comes from a document goes through :func:`esc` (or :func:`highlighted`, which escapes too), so
 a statement holding ``<script>`` or ``<img src=http://…>`` is shown as those characters and
 nothing in a document can add markup, links or resources. The only links are the ones written
-here: internal anchors, and a document's source when it is an http(s) URL.
+here: internal anchors, a document's source when it is an http(s) URL, and on screen (not on
+paper) each person's name as ``person:ID``, which opens the person's page.
 
 The HTML keeps to what Qt's rich-text engine supports (tables for coloured bars, inline styles).
 """
@@ -295,7 +296,7 @@ def render(content: DetailContent, *, grouping: str, colours: Colours, paper: bo
                  sides=sides_of(meeting, content.statements) if grouping == "sides" else [])
 
     parts = [_style(), _meeting_header(meeting, colours, speaker_colour,
-                                              with_summary=content.kind == "meeting")]
+                                       with_summary=content.kind == "meeting", links=not paper)]
     if content.filtered:
         matching = sum(1 for s in content.statements if s.matches)
         total = len(content.statements)
@@ -382,8 +383,16 @@ def _section_title(section_id: int, heading: str) -> str:
     return f'<h2><a name="section-{section_id}">{esc(heading)}</a></h2>'
 
 
+def person_link(person_id: int, inner_html: str, colour: str) -> str:
+    """``inner_html`` as a link to the person's page, in ``colour``, not underlined (a name in a
+    heading should read as a name)."""
+    return (f'<a href="person:{int(person_id)}" style="color:{colour}; text-decoration:none;">'
+            f"{inner_html}</a>")
+
+
 def _meeting_header(meeting: MeetingLike, colours: Colours,
-                    speaker_colour: dict[SpeakerKey, str], *, with_summary: bool) -> str:
+                    speaker_colour: dict[SpeakerKey, str], *, with_summary: bool,
+                    links: bool = True) -> str:
     muted = colours.muted
     facts: list[str] = [MEETING_KINDS.get(meeting.kind, meeting.kind.replace("_", " ").capitalize())]
     held = readable_date(meeting.held_on)
@@ -410,6 +419,9 @@ def _meeting_header(meeting: MeetingLike, colours: Colours,
             about = ", ".join(esc(part) for part in (person.title, person.country) if part)
             name = (f'<span style="color:{colour}; font-weight:600;">{esc(person.name)}</span>'
                     if role == "principal" else f"<b>{esc(person.name)}</b>")
+            if links:
+                name = person_link(person.person_id, name,
+                                   colour if role == "principal" else colours.text)
             entries.append(name + (f'<span style="color:{muted};"> — {about}</span>' if about else ""))
         rows.append(_fact_row(label, "<br>".join(entries), muted))
     if meeting.countries:
@@ -458,8 +470,11 @@ class _Page:
             first = group.statements[0]
             about = self._speaker_about(first)
             count = len(group.statements)
+            label = esc(speaker_label(first))
+            if group.key[0] == "person" and not self.paper:
+                label = person_link(group.key[1], label, colour)
             out.append(
-                f'<h3 style="color:{colour};">{esc(speaker_label(first))}'
+                f'<h3 style="color:{colour};">{label}'
                 + (f'<span style="color:{self.colours.muted}; font-weight:normal;"> — {esc(about)}</span>'
                    if about else "")
                 + f'<span style="color:{self.colours.muted}; font-weight:normal;"> · {count} '
@@ -618,7 +633,10 @@ class _Page:
             style = f"color:{colour}; font-weight:600;"
             if statement.speaker_id is None and not statement.is_joint:
                 style = f"color:{colour}; font-style:italic;"
-            speaker = f'<span style="{style}">{esc(speaker_label(statement))}:</span> '
+            name = esc(speaker_label(statement)) + ":"
+            if statement.speaker_id is not None and not self.paper:
+                name = person_link(statement.speaker_id, name, colour)
+            speaker = f'<span style="{style}">{name}</span> '
         muted_text = self.filtered and not statement.matches
         text_style = f' style="color:{c.muted};"' if muted_text else ""
         tags = self._tags(statement)

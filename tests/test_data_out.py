@@ -173,6 +173,9 @@ ID_COLUMNS: dict[str, dict[str, str]] = {
     "person_year_counts": {"person_id": "people"},
     "person_country_counts": {"person_id": "people"},
     "issue_country_year_counts": {"issue_id": "issues"},
+    "person_mentions": {"meeting_id": "meetings", "person_id": "people"},
+    "person_merges": {},
+    "person_apart": {},
     "stale_meetings": {"meeting_id": "meetings"},
 }
 
@@ -234,6 +237,45 @@ def test_a_bundle_carries_an_archive_into_an_empty_one_losslessly(
     for table in before:
         assert after[table] == before[table], table
     assert len(before["statements"]) == 52 and before["search"]
+
+
+def test_merged_and_split_people_travel_in_a_bundle(samples_archive: Path, tmp_path: Path) -> None:
+    source = tmp_path / "source.sqlite"
+    with sqlite3.connect(samples_archive) as conn, sqlite3.connect(source) as copy:
+        conn.backup(copy)
+    with Archive.open(source) as archive:
+        conn = archive.connection()
+        # Two people of one country who never meet: a researcher says they are one.
+        first, second = conn.execute("""
+            SELECT a.id, b.id FROM people a JOIN people b ON b.country = a.country AND b.id > a.id
+            WHERE NOT EXISTS (SELECT 1 FROM person_mentions x JOIN person_mentions y
+                              ON y.meeting_id = x.meeting_id
+                              WHERE x.person_id = a.id AND y.person_id = b.id)
+            ORDER BY a.id, b.id LIMIT 1""").fetchone()
+        archive.merge_people(first, second)
+        third, fourth = conn.execute("""
+            SELECT a.id, b.id FROM people a JOIN people b ON b.country = a.country AND b.id > a.id
+            WHERE a.id != :kept AND b.id != :kept AND NOT EXISTS (
+                SELECT 1 FROM person_mentions x JOIN person_mentions y ON y.meeting_id = x.meeting_id
+                WHERE x.person_id = a.id AND y.person_id = b.id)
+            ORDER BY a.id, b.id LIMIT 1""", {"kept": first}).fetchone()
+        archive.merge_people(third, fourth)
+        archive.split_person(third)  # and changed their mind: kept apart from now on
+        assert conn.execute("SELECT count(*) FROM person_merges").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM person_apart").fetchone()[0] > 0
+    bundle = tmp_path / "archive.json"
+    with sqlite3.connect(source) as conn:
+        bundles.export_bundle(conn, bundle)
+    target = tmp_path / "elsewhere.sqlite"
+    with Archive.open(target) as archive:
+        result = bundles.import_bundle(archive, bundle)
+    assert result.warnings == []
+    before, after = canonical(source), canonical(target)
+    for table in before:
+        assert after[table] == before[table], table
+    with Archive.open(target) as archive:  # and the next open merges nothing back together
+        pass
+    assert canonical(target) == before
 
 
 def test_importing_a_bundle_again_changes_nothing(samples_archive: Path,

@@ -621,15 +621,15 @@ def test_the_issue_closure_follows_tags_deletions_and_thesaurus_changes(tmp_path
 
 
 def _downgrade_to_schema_1(conn: sqlite3.Connection) -> None:
-    """Remove what the migrations after db/001 add (latest first), leaving the data as an
-    archive of schema 1 holds it."""
+    """Remove what the migrations after db/001 add, leaving the data as an archive of schema 1
+    holds it."""
     conn.execute("BEGIN")
     for migration in reversed(migrations.discover()[1:]):
         sql = migration.path.read_text(encoding="utf-8")
         for kind, name in re.findall(r"CREATE (TRIGGER|VIEW|TABLE|INDEX) (\w+)", sql):
             conn.execute(f"DROP {kind} IF EXISTS {name}")  # a table takes its indexes with it
-        for column in re.findall(r"ALTER TABLE statements ADD COLUMN (\w+)", sql):
-            conn.execute(f"ALTER TABLE statements DROP COLUMN {column}")
+        for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 1")
     conn.execute("COMMIT")
 

@@ -55,8 +55,10 @@ def snapshot(path: Path) -> dict[str, object]:
         shot: dict[str, object] = {}
         for table in BASE_TABLES:
             names = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-            if table == "statements":  # schema 2 added meeting_id, section_id
-                names = [n for n in names if n not in ("meeting_id", "section_id")]
+            # Columns later schemas added: statements.meeting_id and section_id (2),
+            # people.match_key (the people identity migration).
+            added = {"statements": ("meeting_id", "section_id"), "people": ("match_key",)}
+            names = [n for n in names if n not in added.get(table, ())]
             shot[table] = conn.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY 1, 2"
                                        ).fetchall()
         shot["tags"] = conn.execute(

@@ -59,6 +59,7 @@ from archive_viewer.store.importer import (
     parse_source,
     store_document,
 )
+from archive_viewer.store import people_merge
 from archive_viewer.store.issues import THESAURUS_SHA_KEY as THESAURUS_KEY
 from archive_viewer.store.migrations import schema_version
 from archive_viewer.store.node_ids import prefix_of, shared_prefixes
@@ -103,6 +104,11 @@ _USER_DATA: dict[str, UserData] = {}
 def register_user_data(handler: UserData) -> None:
     """Carry a feature's data in bundles from now on (call once, at the feature's import)."""
     _USER_DATA[handler.key] = handler
+
+
+# The researcher's merges and splits of people travel by spelling (store/people_merge.py).
+register_user_data(UserData("people", people_merge.export_decisions,
+                            people_merge.load_decisions))
 
 
 # -- export --------------------------------------------------------------------------------

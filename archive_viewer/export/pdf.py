@@ -121,15 +121,49 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
         raise ExportError("Nothing to export: no section matches.")
     if grouping not in GROUPINGS:
         raise ExportError(f"Unknown statement order {grouping!r}: use speaker, document or sides.")
+    exported_on = exported_on or date.today()
+    title = title or (parts[0].meeting.title if len(parts) == 1 else contents[0] if contents
+                      else "Archive Viewer export")
+    documents = [
+        PdfDocument(part_html(part, grouping=grouping, exported_on=exported_on,
+                              archive_name=archive_name), part.meeting.title)
+        for part in parts]
+    front = None
+    if contents is not None:
+        front = PdfDocument("", contents[0])
+
+        def contents_page(numbers: list[int]) -> str:
+            return contents_html(*contents, parts, numbers)
+    else:
+        contents_page = None  # type: ignore[assignment]
+    return write_documents(documents, path, paper=paper, title=title,
+                           subject=subject or _subject(parts), front=front,
+                           front_html=contents_page, progress=progress)
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    """One document of a PDF: its HTML (starting on a new page) and its running header."""
+
+    html: str
+    header: str
+
+
+def write_documents(documents: Sequence[PdfDocument], path: Path | str, *,
+                    paper: str | None = None, title: str, subject: str,
+                    front: PdfDocument | None = None,
+                    front_html: Callable[[list[int]], str] | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Lay ``documents`` out on pages (each starting a page) and write them to ``path``, all or
+    nothing. ``front_html(first pages)`` makes a front page (the contents) from the page
+    numbers the documents start on, headed by ``front.header``."""
+    if not documents:
+        raise ExportError("Nothing to export.")
     paper = paper or default_paper()
     if paper not in PAPERS:
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
     path = Path(path)
     _check_target(path)
-    exported_on = exported_on or date.today()
-    title = title or (parts[0].meeting.title if len(parts) == 1 else contents[0] if contents
-                      else "Archive Viewer export")
-    subject = subject or _subject(parts)
 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -144,46 +178,45 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     writer.setDocumentXmpMetadata(_xmp(title, subject))
     pages = _Pages(writer)
 
-    # One document per part: each starts on a new page anyway, and re-laying out a small
-    # document after a page break is inserted stays cheap (linear in the number of parts).
+    # One QTextDocument per document: each starts on a new page anyway, and re-laying out a
+    # small document after a page break is inserted stays cheap (linear in their number).
     bodies: list[QTextDocument] = []
-    part_pages: list[int] = []  # the first page of each part, counted from the first body page
+    first_pages: list[int] = []  # the first page of each, counted from the first body page
     body_pages = 0
-    for done, part in enumerate(parts):
-        doc = pages.document(part_html(part, grouping=grouping, exported_on=exported_on,
-                                       archive_name=archive_name))
+    for done, document in enumerate(documents):
+        doc = pages.document(document.html)
         _keep_short_rows_whole(doc, pages.body_height)
         _keep_short_paragraphs_whole(doc, pages.body_height)
         _keep_headings_with_text(doc, pages.body_height)
         bodies.append(doc)
-        part_pages.append(body_pages)
+        first_pages.append(body_pages)
         body_pages += doc.pageCount()
         if progress is not None:
-            progress(done + 1, len(parts) + 1)
+            progress(done + 1, len(documents) + 1)
 
-    contents_doc = None
-    front = 0
-    if contents is not None:
-        for _attempt in range(3):  # the contents' length decides the numbers it shows
-            numbers = [front + page + 1 for page in part_pages]
-            contents_doc = pages.document(contents_html(*contents, parts, numbers))
-            if contents_doc.pageCount() == front:
+    front_doc = None
+    front_pages = 0
+    if front is not None and front_html is not None:
+        for _attempt in range(3):  # the front's length decides the numbers it shows
+            numbers = [front_pages + page + 1 for page in first_pages]
+            front_doc = pages.document(front_html(numbers))
+            if front_doc.pageCount() == front_pages:
                 break
-            front = contents_doc.pageCount()
-    total = front + body_pages
+            front_pages = front_doc.pageCount()
+    total = front_pages + body_pages
 
     painter = QPainter()
     if not painter.begin(writer):
         raise ExportError("The PDF could not be started (Qt refused to paint into it).")
     try:
         page_number = 0
-        if contents_doc is not None:
-            for page in range(front):
-                pages.paint(painter, contents_doc, page, page_number, total, contents[0])  # type: ignore[index]
+        if front_doc is not None and front is not None:
+            for page in range(front_pages):
+                pages.paint(painter, front_doc, page, page_number, total, front.header)
                 page_number += 1
-        for part, doc in zip(parts, bodies, strict=True):
+        for document, doc in zip(documents, bodies, strict=True):
             for page in range(doc.pageCount()):
-                pages.paint(painter, doc, page, page_number, total, part.meeting.title)
+                pages.paint(painter, doc, page, page_number, total, document.header)
                 page_number += 1
     finally:
         painter.end()
@@ -192,7 +225,7 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
                       creator=f"Archive Viewer {__version__}")
     _write_atomically(path, data)
     if progress is not None:
-        progress(len(parts) + 1, len(parts) + 1)
+        progress(len(documents) + 1, len(documents) + 1)
     return ExportResult(path, total)
 
 

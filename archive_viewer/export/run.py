@@ -7,6 +7,7 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 from archive_viewer.display import display_problem
@@ -75,6 +76,42 @@ def export_filter_with(conn: sqlite3.Connection, f: Filter, output: Path, *,
     return write_pdf(parts, output, grouping=grouping, paper=paper, title=title,
                      subject=description, contents=(title, description),
                      archive_name=archive_name or _archive_name(conn), progress=progress)
+
+
+def export_person(db_path: Path, person: str, output: Path, *,
+                  paper: str | None = None) -> ExportResult:
+    """The page of the person ``person`` names (an id, or any spelling of their name)."""
+    from archive_viewer.store.person_profile import find_people
+
+    with closing(connect(db_path, readonly=True)) as conn:
+        found = find_people(conn, person)
+        if not found:
+            raise ExportError(f"No person called {person!r} in this archive "
+                              "(`archive-viewer people list` names them all).")
+        if len(found) > 1:
+            names = "; ".join(f"#{p.person_id} {p.name} ({p.country or 'country unknown'})"
+                              for p in found[:8])
+            raise ExportError(f"{person!r} names {len(found)} people: {names}. Give one's id, "
+                              "as in #17.")
+        return export_person_with(conn, found[0].person_id, output, paper=paper,
+                                  archive_name=db_path.name)
+
+
+def export_person_with(conn: sqlite3.Connection, person_id: int, output: Path, *,
+                       paper: str | None = None, archive_name: str = "") -> ExportResult:
+    """A person's page (names, titles, meetings by year and one by one, statements by issue,
+    counterparts) to ``output``."""
+    from archive_viewer.export.pdf import PdfDocument, write_documents
+    from archive_viewer.person_html import facts_line, person_html
+    from archive_viewer.store.person_profile import person_profile
+
+    profile = person_profile(conn, person_id)
+    if profile is None:
+        raise ExportError(f"There is no person {person_id} in this archive.")
+    html = person_html(profile, exported_on=date.today(),
+                       archive_name=archive_name or _archive_name(conn))
+    return write_documents([PdfDocument(html, profile.name)], output, paper=paper,
+                           title=profile.name, subject=f"{profile.name}: {facts_line(profile)}")
 
 
 def _archive_name(conn: sqlite3.Connection) -> str:

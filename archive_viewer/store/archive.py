@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from archive_viewer.store import connection, migrations, summary
+from archive_viewer.store import connection, migrations, people_merge, summary
 from archive_viewer.store.errors import (
     ArchiveError,
     ReadOnlyArchiveError,
@@ -139,7 +139,8 @@ class Archive:
         if not readonly:
             try:
                 archive._refresh_thesaurus_quietly(thesaurus or default_thesaurus_path())
-                # Counts left stale by an interrupted import or a hand edit are redone now.
+                # People of an older schema or added by hand are merged by spelling now; counts
+                # left stale by that, an interrupted import or a hand edit are redone now.
                 archive._refresh_counts_quietly(damage_raises=True)
             except BaseException:
                 archive.close()
@@ -275,10 +276,12 @@ class Archive:
             return summary.refresh_stale(conn)
 
     def _refresh_counts_quietly(self, *, damage_raises: bool = False) -> None:
-        """:meth:`refresh_counts`, where failing must not lose the work around it: stale counts
-        are only slower (queries count the slow way), and are redone at the next open. With
-        ``damage_raises`` (when opening) a damaged file is refused instead."""
+        """:meth:`merge_spellings` and :meth:`refresh_counts`, where failing must not lose the
+        work around it: stale counts are only slower (queries count the slow way), and are
+        redone at the next open. With ``damage_raises`` (when opening) a damaged file is
+        refused instead."""
         try:
+            self.merge_spellings()  # one person under two spellings: merged before counting
             self.refresh_counts()
         except sqlite3.Error as exc:
             if damage_raises and is_damage(exc):
@@ -287,6 +290,27 @@ class Archive:
                 f"the counts of archive {self.path} could not be brought up to date "
                 f"({sqlite_reason(exc)[0]}); they are counted the slow way until the next open"
             )
+
+    def merge_spellings(self) -> int:
+        """Merge the people written differently who are one person (store/people_merge.py);
+        return how many rows were merged away. Counts follow at the next refresh_counts."""
+        if not people_merge.people_pass_needed(self.connection()):
+            return 0
+        with self.transaction() as conn:
+            return people_merge.merge_spellings(conn)
+
+    def merge_people(self, keep: int, other: int) -> int:
+        """A researcher's merge of ``other`` into ``keep``, remembered across re-imports, in
+        one transaction with the recount; raises PeopleError when it cannot be done."""
+        with self.transaction() as conn:
+            return people_merge.merge_people(conn, keep, other)
+
+    def split_person(self, person_id: int, spellings: Iterable[people_merge.Spelling] | None = None,
+                     ) -> people_merge.SplitResult:
+        """A researcher's split of a person's spellings (every one but the row's own when
+        None) into people of their own, in one transaction with the recount."""
+        with self.transaction() as conn:
+            return people_merge.split_person(conn, person_id, spellings)
 
     def refresh_thesaurus(self, path: Path | None = None) -> int:
         """Load the issue thesaurus (resources/issues.toml by default) into ``issues``."""

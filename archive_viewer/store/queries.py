@@ -183,6 +183,7 @@ class SearchHit:
     snippet: str
     rank: float  # FTS5 bm25: lower is better
     is_joint: bool = False  # a joint statement (speaker_name is then None)
+    speaker_id: int | None = None  # the speaker's person id (their page)
 
 
 # -- running a query -------------------------------------------------------------------------
@@ -602,7 +603,7 @@ def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50,
     sql = q.with_clause() + f"""
         SELECT s.id, s.meeting_id, s.section_id, s.item_id, m.title, m.held_on, speaker.name,
                snippet(statements_fts, 0, char(2), char(3), '…', :tokens) AS snippet,
-               bm25(statements_fts) AS score, s.is_joint
+               bm25(statements_fts) AS score, s.is_joint, s.speaker_id
         FROM statements_fts
         JOIN statements AS s ON s.id = statements_fts.rowid
         JOIN meetings AS m ON m.id = s.meeting_id
@@ -611,7 +612,7 @@ def search(conn: sqlite3.Connection, f: Filter, *, limit: int = 50,
         ORDER BY {ordering}
         LIMIT :limit"""
     rows = _fetch_filtered(conn, q, sql, {"limit": int(limit), "tokens": SNIPPET_TOKENS})
-    return [SearchHit(*row[:9], is_joint=bool(row[9])) for row in rows]
+    return [SearchHit(*row[:9], is_joint=bool(row[9]), speaker_id=row[10]) for row in rows]
 
 
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})

@@ -8,6 +8,7 @@ from datetime import date
 from archive_viewer.ingest.model import JOINT, Item, Meeting, Section, Statement
 from archive_viewer.store.issues import IssueResolver, delete_orphan_document_issues
 from archive_viewer.store.people import (
+    Mentions,
     delete_orphan_people,
     find_or_create_person,
     person_ids_for_meeting,
@@ -42,6 +43,7 @@ def write_meeting(conn: sqlite3.Connection, meeting: Meeting, document: Document
     for ordinal, section in enumerate(meeting.sections, start=1):
         _insert_section(conn, section, meeting_id, ordinal, issues, people)
     _link_issues(conn, "meeting_issues", meeting_id, issues.ids(meeting.issues))
+    people.mentions.write(conn, meeting_id)
     return document_id
 
 
@@ -89,20 +91,25 @@ def _insert_meeting(conn: sqlite3.Connection, meeting: Meeting, document_id: int
 
 
 class _Speakers:
-    """Statement speaker names to person ids; a name the introduction lacks becomes a person."""
+    """Statement speaker names to person ids; a name the introduction lacks becomes a person.
+    Every person of the meeting is noted in ``mentions`` under the spelling used."""
 
-    def __init__(self, conn: sqlite3.Connection, known: dict[str, int]) -> None:
+    def __init__(self, conn: sqlite3.Connection, known: dict[str, int], mentions: Mentions) -> None:
         self._conn = conn
         self._ids = dict(known)
+        self.mentions = mentions
 
     def id_for(self, speaker: str) -> int:
         if speaker not in self._ids:
-            self._ids[speaker] = find_or_create_person(self._conn, speaker, None)
+            person_id = find_or_create_person(self._conn, speaker, None)
+            self._ids[speaker] = person_id
+            self.mentions.add(person_id, speaker, None)
         return self._ids[speaker]
 
 
 def _insert_participants(conn: sqlite3.Connection, meeting: Meeting, meeting_id: int) -> _Speakers:
-    ids = person_ids_for_meeting(conn, meeting.people)
+    mentions = Mentions()
+    ids = person_ids_for_meeting(conn, meeting.people, mentions)
     seen: set[int] = set()
     ordinal = 0
     for person in meeting.people:
@@ -118,7 +125,7 @@ def _insert_participants(conn: sqlite3.Connection, meeting: Meeting, meeting_id:
             """,
             (meeting_id, person_id, ordinal, person.role, person.title, person.country),
         )
-    return _Speakers(conn, ids)
+    return _Speakers(conn, ids, mentions)
 
 
 def _insert_section(conn: sqlite3.Connection, section: Section, meeting_id: int, ordinal: int,

@@ -63,7 +63,7 @@ class SafeTextBrowser(QTextBrowser):
     reach the network or the disk. (Overriding the browser's ``loadResource`` alone does not do:
     when it answers nothing, QTextDocument reads a local file itself.) Links are reported by
     ``anchorClicked`` and handled by the pane: internal anchors scroll, http(s) opens in the
-    user's browser, anything else is ignored.
+    user's browser, person:ID opens that person's page, anything else is ignored.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -131,6 +131,8 @@ class DetailPane(QWidget):
 
     #: a node's page is on screen (after show_node, a filter change or a refresh)
     loaded = Signal()
+    #: a person's name was clicked: their id (the window shows their page)
+    person_activated = Signal(int)
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +164,10 @@ class DetailPane(QWidget):
         self.browser.setAccessibleDescription(
             "The selected meeting, section or item: its facts and its statements")
         self.browser.anchorClicked.connect(self._open_link)
+        # Names read as names (not underlined): the pointer over one says where it leads.
+        self.browser.highlighted.connect(
+            lambda url: self.browser.setToolTip(
+                "Open this person's page" if url.scheme() == "person" else ""))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -418,6 +424,8 @@ class DetailPane(QWidget):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https") and url.host():  # "http:x" names no site
             QDesktopServices.openUrl(url)
+        elif url.scheme() == "person" and url.path().isdigit():
+            self.person_activated.emit(int(url.path()))
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())
         # anything else (file:, javascript:, ...) is never followed

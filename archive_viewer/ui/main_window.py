@@ -51,6 +51,7 @@ from archive_viewer.ui.dialogs import ShortcutsDialog, show_about, show_error
 from archive_viewer.ui.filter_state import FilterState
 from archive_viewer.ui.import_dialog import ImportController, ImportSummaryDialog
 from archive_viewer.ui.pdf_export import PdfExportController
+from archive_viewer.ui.person_navigation import PersonNavigation
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import URGENT, TaskRunner
@@ -152,11 +153,13 @@ class MainWindow(QMainWindow):
         self.tree = self._make_tree()
         self.detail = DetailPane(self.tasks)
         self.detail.setAccessibleName("Detail")
+        # The detail area: the detail pane, or a person's page in its place.
+        self.persons = PersonNavigation(self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for pane in (self.sidebar, self.tree, self.detail):
+        for pane in (self.sidebar, self.tree, self.persons.area):
             self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(SIDEBAR, 0)
         self.splitter.setStretchFactor(TREE, 2)
@@ -342,6 +345,8 @@ class MainWindow(QMainWindow):
         self.filter_state.changed.connect(self._on_filter_changed)
         self.tasks.idle.connect(self._on_reads_idle)
         self.sidebar.result_activated.connect(self.select_node)
+        self.sidebar.person_menu_requested.connect(self.persons.menu)
+        self.sidebar.results.person_activated.connect(self.persons.show_person)
         self.tree.selectionModel().currentChanged.connect(self._on_current_changed)
 
     # -- the archive ---------------------------------------------------------------------------
@@ -408,6 +413,7 @@ class MainWindow(QMainWindow):
         self._tree_ready = False
         self.tasks.set_db_path(path)
         self.detail.show_message("Nothing selected", [])
+        self.persons.clear()
         # Issue and person ids belong to one archive: a filter does not travel to another.
         self._restoring_selection = True
         try:
@@ -570,6 +576,7 @@ class MainWindow(QMainWindow):
         self.sidebar.refresh()
         self._update_totals()
         self.detail.refresh()
+        self.persons.refresh()
 
     def _start_reads(self) -> None:
         """A round of reads begins: reads_settled follows when the runner has none left."""
@@ -730,6 +737,8 @@ class MainWindow(QMainWindow):
         if self._restoring_selection and node == self.detail.node:
             return  # the same node is still shown; set_filter reloads it
         self._said_archive_empty = False
+        if not self._restoring_selection:
+            self.persons.show_detail()  # a node chosen in the tree takes the person page's place
         self.detail.show_node(*node)
         kind, key = node
         if kind != "year":  # ids mean something only in their own archive: keep it beside
@@ -923,7 +932,7 @@ class MainWindow(QMainWindow):
     # -- keyboard: moving between panes ----------------------------------------------------------
 
     def _panes(self) -> list[tuple[int, QWidget]]:
-        panes = [(SIDEBAR, self.sidebar), (TREE, self.tree), (DETAIL, self.detail.browser)]
+        panes = [(SIDEBAR, self.sidebar), (TREE, self.tree), (DETAIL, self.persons.area)]
         return [(n, w) for n, w in panes if w.isVisible() or n != SIDEBAR]
 
     def focus_pane(self, pane: int) -> None:
@@ -936,7 +945,7 @@ class MainWindow(QMainWindow):
             if not self.tree.currentIndex().isValid() and self.model.rowCount():
                 self._select_index(self.model.index(0, 0))
         else:
-            self.detail.browser.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.persons.focus()
 
     def focus_next_pane(self, step: int) -> None:
         panes = self._panes()

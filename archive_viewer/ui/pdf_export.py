@@ -111,6 +111,22 @@ class PdfExportController(QObject):
                                                     paper=paper))
         return True
 
+    def export_person(self, person_id: int, path: Path | None = None,
+                      name: str | None = None) -> bool:
+        """Export a person's page (on the worker: someone met in many meetings fills pages)."""
+        from archive_viewer.export.run import export_person_with
+
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return False
+        path = path or self._ask_path(safe_file_name(name or f"Person {person_id}"))
+        if path is None:
+            return False
+        paper = self._paper()
+        self._start(f"Exporting {path.name}…",
+                    lambda conn: export_person_with(conn, person_id, path, paper=paper))
+        return True
+
     # -- running -----------------------------------------------------------------------------
 
     def _start(self, path: Path, message: str,

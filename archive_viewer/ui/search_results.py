@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRectF,
     QSize,
     Qt,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QListView,
+    QMenu,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -222,6 +224,8 @@ class SearchResultsView(QWidget):
 
     #: (node kind, node id): the item a chosen statement belongs to.
     result_activated = Signal(str, int)
+    #: "Show <speaker>" from a hit's context menu: the speaker's person id.
+    person_activated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +249,8 @@ class SearchResultsView(QWidget):
         # A click is enough (as in a search panel); Enter and double-click arrive as activated.
         self.list.clicked.connect(self._activate)
         self.list.activated.connect(self._activate)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -288,3 +294,22 @@ class SearchResultsView(QWidget):
     def _activate(self, index: QModelIndex) -> None:
         if index.isValid():
             self.result_activated.emit(str(index.data(NODE_KIND_ROLE)), int(index.data(NODE_ID_ROLE)))
+
+    def context_menu(self, index: QModelIndex) -> QMenu | None:
+        """A hit's menu: open it, or show its speaker's page (None off a hit)."""
+        hit = index.data(SearchResultsModel.HIT_ROLE) if index.isValid() else None
+        if hit is None:
+            return None
+        menu = QMenu(self)
+        menu.addAction("Open Statement").triggered.connect(lambda: self._activate(index))
+        if hit.speaker_id is not None:
+            speaker = hit.speaker_name or "Speaker"
+            menu.addAction(f"Show {speaker}").triggered.connect(
+                lambda: self.person_activated.emit(int(hit.speaker_id)))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.context_menu(self.list.indexAt(pos))
+        if menu is not None:
+            menu.exec(self.list.viewport().mapToGlobal(pos))
+            menu.deleteLater()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from archive_viewer.store import queries
 from archive_viewer.store.filters import MEETING_KINDS, Filter, SearchHint, fts_query
 from archive_viewer.ui import icons
 from archive_viewer.ui.filter_state import FilterState
+from archive_viewer.ui.roles import FACET_KEY_ROLE
 from archive_viewer.ui.search_results import RESULT_LIMIT, SearchResultsView
 from archive_viewer.ui.sidebar_chips import ChipBar, ChipSpec
 from archive_viewer.ui.sidebar_dates import DateRangeEditor
@@ -66,6 +67,8 @@ class FilterSidebar(QWidget):
     results_previewed = Signal(object)
     #: A search hit was chosen: (node kind, node id), e.g. ("item", 42).
     result_activated = Signal(str, int)
+    #: A person's context menu was asked for in the people facet: (person id, name, global pos).
+    person_menu_requested = Signal(int, str, QPoint)
 
     def __init__(self, filter_state: FilterState, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +176,10 @@ class FilterSidebar(QWidget):
         self.setMinimumWidth(200)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
+        people = self.sections["people"].view
+        people.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        people.customContextMenuRequested.connect(self._person_menu)
+
         filter_state.changed.connect(self._filter_changed)
         self._show_filter(filter_state.filter)
         self.refresh()
@@ -202,6 +209,14 @@ class FilterSidebar(QWidget):
             return label
         # Not counted yet (the first counts are on their way): an id until its name arrives.
         return {"issues": f"issue {key}", "people": f"person {key}"}.get(facet, str(key))
+
+    def _person_menu(self, pos: QPoint) -> None:
+        view = self.sections["people"].view
+        index = view.indexAt(pos)
+        key = index.data(FACET_KEY_ROLE) if index.isValid() else None
+        if key is not None:
+            name = self.models["people"].label_of(key) or str(key)
+            self.person_menu_requested.emit(int(key), name, view.viewport().mapToGlobal(pos))
 
     # -- filter -> controls ----------------------------------------------------------------
 
