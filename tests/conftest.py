@@ -112,3 +112,13 @@ def samples_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Archive.open(path, create=True) as archive:
         assert not archive.import_paths([paths.SAMPLES_DIR]).failures
     return path
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_error_hooks() -> Iterator[None]:
+    """A test that starts the app through its entry point (which installs the unexpected-error
+    dialog and log) leaves no hooks behind for the next test, whose data folder differs."""
+    yield
+    from archive_viewer.ui import errors
+
+    errors.uninstall()

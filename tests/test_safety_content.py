@@ -32,6 +32,9 @@ from archive_viewer.store import Archive
 from archive_viewer.ui.main_window import MainWindow
 from archive_viewer.ui.search_results import SearchResultsModel
 
+#: The pane's own links: a person's page.
+OWN_LINK = re.compile(r"person:\d+")
+
 TIMEOUT = 10_000
 LOCAL_IMAGE = "LOCAL_IMAGE"  # replaced by the file: URL of a real PNG in the test's folder
 
@@ -284,9 +287,11 @@ def test_the_detail_pane_shows_markup_as_text_and_loads_nothing(
             browser.viewport().grab()  # painted, as on screen
             pages.append((browser.toPlainText(), browser.toHtml(), browser.document()))
             assert not has_images(browser.document()), (kind, key)
-            # nothing but our own anchors and an http(s) source could be a link
+            # nothing but our own anchors and links (a person's page) and an http(s) source
+            # could be a link
             hrefs = re.findall(r'href="([^"]*)"', browser.toHtml())
-            assert all(h.startswith(("http://", "https://", "#")) for h in hrefs), hrefs
+            assert all(h.startswith(("http://", "https://", "#")) or OWN_LINK.fullmatch(h)
+                       for h in hrefs), hrefs
             assert window.detail.title.textFormat() == Qt.TextFormat.PlainText
     text = "\n".join(flat(p[0]) for p in pages)
     for literal in [*LITERAL_STATEMENTS, LITERAL_TITLE, LITERAL_SECTION,
