@@ -1,0 +1,257 @@
+"""An import killed at any moment (SIGKILL: no handler runs, nothing is cleaned up) leaves a
+sound archive, and running the import again completes it as if nothing had happened.
+
+The command line's import (``cli.main(["import", ...])``, in a process of its own, with its
+pool of parsing processes) imports 200 generated documents and is killed again and again. The
+processes are forked from a server that has the command line and the parser loaded already
+(fixtures/import_server.py): a new interpreter would spend most of a second importing before
+writing anything, 31 times over. The last import, the one left to finish, runs as
+``python -m archive_viewer import``.
+
+The kill points are spread over the time line of one clean import: kill k aims at k/32 of its
+duration, give or take half a step. A kill aimed at its start-up (before its first commit) kills
+after that many seconds. A kill aimed later kills once the archive holds as many documents as
+the clean import had committed by then, plus the time into the next document: each import after
+a kill resumes where the last one stopped (the documents already there are skipped), so a kill
+lands as far into the document set as it aims however busy the machine is. After each kill the
+archive must pass every check of fixtures/archive_checks.py and opening it must mend the
+counts; at the end the archive must be exactly what a clean import gives.
+
+Run with -s to see where the kills landed.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fixtures.archive_checks import (
+    assert_counts_right_or_stale,
+    assert_sound,
+    connected,
+    contents,
+    differences_from_a_recount,
+    document_shapes,
+    orphans,
+    run_import,
+    stale_count,
+)
+from fixtures.import_server import ImportServer
+
+from archive_viewer.store import Archive, migrations
+from bench.generate import write_documents
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(os, "waitid"),
+                                reason="kills forked processes (POSIX with waitid)")
+
+DOCUMENTS = 200
+KILL_POINTS = 31
+SEED = 6
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("crash-documents")
+    write_documents(folder, DOCUMENTS, seed=SEED)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ImportServer]:
+    started = ImportServer()
+    yield started
+    started.close()
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A clean import seen from outside: seconds from its start to its first document
+    committed, to its last, and to its end."""
+
+    first: float
+    last: float
+    end: float
+
+    @property
+    def per_document(self) -> float:
+        return (self.last - self.first) / (DOCUMENTS - 1)
+
+
+def _documents_in(path: Path) -> int:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # not there yet, or being created: no documents
+        return 0
+
+
+def _import_argv(db: Path, documents: Path) -> list[str]:
+    return ["import", "--db", str(db), str(documents)]
+
+
+def _clean_import(server: ImportServer, db: Path, documents: Path, log: Path) -> Timeline:
+    """Import everything once, watching the document count to time the phases."""
+    start = time.perf_counter()
+    pid = server.start(_import_argv(db, documents), log)
+    first = last = 0.0
+    while not server.ended(pid):
+        count = _documents_in(db)
+        now = time.perf_counter() - start
+        if count and not first:
+            first = now
+        if count == DOCUMENTS and not last:
+            last = now
+        time.sleep(0.005)
+    end = time.perf_counter() - start
+    assert server.reap(pid) == 0, log.read_text()
+    assert log.read_text().startswith(
+        f"Imported {DOCUMENTS}, unchanged 0, replaced 0, failed 0"), log.read_text()
+    return Timeline(first or end, last or end, end)
+
+
+def _kill(server: ImportServer, db: Path, documents: Path, log: Path, *, documents_in: int,
+          then: float) -> bool:
+    """Start an import and SIGKILL it ``then`` seconds after the archive holds
+    ``documents_in`` documents (0: after its start); whether it was still running."""
+    pid = server.start(_import_argv(db, documents), log)
+    try:
+        deadline = None if documents_in else time.perf_counter() + then
+        while not server.ended(pid):
+            now = time.perf_counter()
+            if deadline is None and _documents_in(db) >= documents_in:
+                deadline = now + then
+            if deadline is not None and now >= deadline:
+                break
+            time.sleep(0.001 if deadline is not None else 0.003)
+        os.kill(pid, signal.SIGKILL)  # unreaped: the PID is still this child's
+    finally:
+        # Then the parsing processes it started, in its process group (they never write to the
+        # archive, but would go on parsing).
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        code = server.reap(pid)
+    assert code in (0, -signal.SIGKILL), log.read_text()
+    return code == -signal.SIGKILL
+
+
+@dataclass(frozen=True)
+class Kill:
+    aim: float  # the moment of the clean import's time line aimed at (seconds)
+    before: int  # documents in the archive when the import started
+    after: int  # documents in it after the kill
+    running: bool  # the import had not ended by itself when the kill came
+    stale: int  # meetings whose counts the kill left stale
+
+    @property
+    def phase(self) -> str:
+        if not self.running:
+            return "after it had ended"
+        if self.before == DOCUMENTS:
+            return "with nothing left to import"
+        if self.after == self.before:
+            return "before its first commit (start-up, reading, parsing, first transaction)"
+        if self.after < DOCUMENTS:
+            return "while writing documents"
+        return "after its last document (counting, closing)"
+
+    @property
+    def mid_import(self) -> bool:
+        """Killed while it had documents to import."""
+        return self.running and self.before < DOCUMENTS
+
+
+def _check_after_kill(db: Path, reference: dict[str, tuple[int, ...]]) -> int:
+    """Every check on the archive a kill left; how many meetings it left stale."""
+    if not db.exists():
+        return 0  # killed before it created the archive
+    with connected(db) as conn:
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            # Killed while creating it: the schema is one transaction, not committed.
+            assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            stale = 0
+        else:
+            assert_sound(conn)
+            assert orphans(conn) == {}
+            # Each document all there or not there: the same rows as after a clean import.
+            shapes = document_shapes(conn)
+            assert shapes == {name: reference[name] for name in shapes}
+            stale = assert_counts_right_or_stale(conn)
+    # Opening it mends the counts: the same as counting every meeting from nothing.
+    with Archive.open(db) as archive:
+        assert archive.schema_version == migrations.latest_version()
+    with connected(db) as conn:
+        assert stale_count(conn) == 0
+        assert differences_from_a_recount(conn) == {}
+    return stale
+
+
+def test_an_import_killed_anywhere_leaves_a_sound_archive_and_resumes(
+        server: ImportServer, documents: Path, tmp_path: Path) -> None:
+    log = tmp_path / "import.log"
+    clean = tmp_path / "clean.sqlite"
+    timeline = _clean_import(server, clean, documents, log)
+    with connected(clean) as conn:
+        reference = document_shapes(conn)
+        expected = contents(conn)
+    assert len(reference) == DOCUMENTS and all(shape[0] == 1 for shape in reference.values())
+
+    rng = random.Random(SEED)
+    db = tmp_path / "killed.sqlite"
+    step = timeline.end / (KILL_POINTS + 1)
+    kills: list[Kill] = []
+    checking = 0.0
+    started = time.perf_counter()
+    for k in range(1, KILL_POINTS + 1):
+        aim = k * step + rng.uniform(-step / 2, step / 2)
+        before = _documents_in(db)
+        if aim < timeline.first:  # starting up: creating the archive, reading, parsing
+            documents_in, then = 0, aim
+        elif aim < timeline.last:  # writing: so far into the document it was writing then
+            nth, into = divmod(aim - timeline.first, timeline.per_document)
+            documents_in, then = int(nth) + 1, into
+        else:  # after the last document: counting, closing
+            documents_in, then = DOCUMENTS, aim - timeline.last
+        running = _kill(server, db, documents, log, documents_in=documents_in, then=then)
+        after = _documents_in(db)
+        checks_started = time.perf_counter()
+        try:
+            stale = _check_after_kill(db, reference)
+        except AssertionError as exc:
+            raise AssertionError(f"after kill {k} (aimed at {aim:.2f} s of the clean import; "
+                                 f"{before} documents before, {after} after): {exc}") from exc
+        checking += time.perf_counter() - checks_started
+        kills.append(Kill(aim, before, after, running, stale))
+    killing = time.perf_counter() - started
+
+    # Running the import again (the command line itself this time) completes the set.
+    finished = run_import(db, documents)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.startswith("Imported ") and ", failed 0" in finished.stdout
+    with connected(db) as conn:
+        assert_sound(conn)
+        assert contents(conn) == expected  # ids, rows and counts: as if never interrupted
+
+    phases = Counter(kill.phase for kill in kills)
+    landed = sum(kill.mid_import for kill in kills)
+    print(f"\nclean import of {DOCUMENTS} documents: first commit after {timeline.first:.2f} s, "
+          f"last after {timeline.last:.2f} s, ended after {timeline.end:.2f} s")
+    print(f"kill points tried {len(kills)}, landed mid-import {landed}, archive sound after "
+          f"{len(kills)} of {len(kills)}; {killing:.1f} s, {checking:.1f} s of it checking:")
+    for phase, count in phases.most_common():
+        print(f"  {count:3d} killed {phase}")
+    print(f"  {sum(k.stale > 0 for k in kills)} left counts stale, mended on opening")
+    # Most kills must land while the import works, whatever the machine's load.
+    assert landed >= KILL_POINTS * 2 // 3, phases
+    assert phases["while writing documents"] >= KILL_POINTS // 2, phases
