@@ -1,15 +1,162 @@
-"""Two at once: the app and the `import` command, or two commands, on one archive."""
+"""Two at once: two `import` commands into one archive, or the command while the app has the
+archive open, reading (as the window's workers do) and importing (as its import thread does).
+Neither may fail with "database is locked", lose a document, or let a reader see half of one.
+"""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from fixtures.archive_checks import connected, integrity_problems
+from fixtures.archive_checks import (
+    assert_sound,
+    connected,
+    differences_from_a_recount,
+    document_shapes,
+    import_command,
+    integrity_problems,
+    orphans,
+    stale_count,
+)
+from fixtures.archive_checks import PROJECT_ROOT as ROOT
 
-from archive_viewer.store import Archive
+from archive_viewer.store import Archive, ImportSummary, queries
 from archive_viewer.store.connection import connect, identify
+from archive_viewer.store.filters import Filter
+from archive_viewer.store.importer import POOL_MIN_FILES
+from archive_viewer.store.sources import decode_text
+from bench.generate import write_documents
+
+#: Per command: enough to parse in a pool of processes while writing, as a large import does.
+DOCUMENTS = POOL_MIN_FILES
+#: Files both commands are given: each is stored once, "unchanged" for the later one.
+SHARED = 8
+#: Documents the app imports, parsing them in its import thread, while a command imports.
+APP_DOCUMENTS = 16
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[Path]]:
+    root = tmp_path_factory.mktemp("concurrent-documents")
+    return (write_documents(root / "first", DOCUMENTS, seed=21),
+            write_documents(root / "second", DOCUMENTS, seed=22))
+
+
+def _start(db: Path, documents: list[Path]) -> subprocess.Popen[str]:
+    return subprocess.Popen(import_command(db, *documents), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _finish(process: subprocess.Popen[str]) -> dict[str, int]:
+    """The counts of the command's summary line ("Imported 7, unchanged 1, ...")."""
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert err == "", err
+    counts = re.fullmatch(r"Imported (\d+), unchanged (\d+), replaced (\d+), failed (\d+)\n",
+                          out)
+    assert counts, out
+    return dict(zip(("imported", "unchanged", "replaced", "failed"),
+                    map(int, counts.groups()), strict=True))
+
+
+def _assert_holds_exactly(db: Path, files: list[Path]) -> None:
+    """Every file once, as one whole meeting, and the archive sound, its counts up to date."""
+    with connected(db) as conn:
+        assert_sound(conn)
+        assert orphans(conn) == {}
+        stored = dict(conn.execute("SELECT source_path, raw_text FROM documents"))
+        assert stored == {str(f.resolve()): decode_text(f.read_bytes()) for f in files}
+        assert {shape[0] for shape in document_shapes(conn).values()} == {1}
+        assert stale_count(conn) == 0
+        assert differences_from_a_recount(conn) == {}
+
+
+def test_two_imports_at_once_into_a_new_archive(sets: tuple[list[Path], list[Path]],
+                                               tmp_path: Path) -> None:
+    first, second = sets
+    db = tmp_path / "shared.sqlite"
+    # Both find no archive there; both are given a few of the same files.
+    summaries = [_finish(p) for p in (_start(db, first + second[:SHARED]), _start(db, second))]
+    assert all(s["failed"] == 0 and s["replaced"] == 0 for s in summaries), summaries
+    assert sum(s["imported"] for s in summaries) == 2 * DOCUMENTS, summaries
+    assert sum(s["unchanged"] for s in summaries) == SHARED, summaries
+    _assert_holds_exactly(db, first + second)
+
+
+class _Reader(threading.Thread):
+    """Reads the archive over and over on a read-only connection of its own, as the window's
+    task workers do, checking that each read sees whole documents and never fewer than before."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(daemon=True)
+        self._db = db
+        self.stop = threading.Event()
+        self.reads = 0
+        self.error: BaseException | None = None
+        self.seen: list[int] = []
+
+    def run(self) -> None:
+        conn = connect(self._db, readonly=True)
+        try:
+            while not self.stop.is_set():
+                # One statement, one snapshot: a document and its meeting come together.
+                documents, meetings = conn.execute(
+                    "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM meetings)"
+                ).fetchone()
+                assert documents == meetings, (documents, meetings)
+                assert not self.seen or documents >= self.seen[-1]
+                self.seen.append(documents)
+                queries.totals(conn, Filter())
+                queries.years(conn, Filter())
+                queries.facets(conn, Filter())
+                queries.search(conn, Filter(text="minister"), limit=10)
+                self.reads += 1
+                self.stop.wait(0.01)  # the window reads when something changes, not nonstop
+        except BaseException as exc:  # reported by the test
+            self.error = exc
+        finally:
+            conn.close()
+
+
+def test_an_import_command_while_the_app_reads_and_imports(
+        sets: tuple[list[Path], list[Path]], tmp_path: Path) -> None:
+    mine, theirs = sets[0][:APP_DOCUMENTS], sets[1]
+    db = tmp_path / "open.sqlite"
+    Archive.open(db).close()
+    reader = _Reader(db)
+    reader.start()
+    app_summary: list[ImportSummary] = []
+    app_error: list[BaseException] = []
+
+    def app_import() -> None:
+        # As the window's import thread: its own write connection, one document at a time.
+        try:
+            with Archive.open(db, create=False) as archive:
+                app_summary.append(archive.import_paths(mine, workers=1))
+        except BaseException as exc:
+            app_error.append(exc)
+
+    command = _start(db, theirs)
+    importing = threading.Thread(target=app_import)
+    importing.start()
+    try:
+        summary = _finish(command)
+        importing.join(timeout=120)
+    finally:
+        time.sleep(0.05)  # a last read or two after both are done
+        reader.stop.set()
+        reader.join(timeout=30)
+    assert reader.error is None, repr(reader.error)
+    assert app_error == []
+    assert summary == {"imported": DOCUMENTS, "unchanged": 0, "replaced": 0, "failed": 0}
+    assert [f.line() for f in app_summary[0].failures] == []
+    assert app_summary[0].count("imported") == len(mine)
+    assert reader.reads > 3 and reader.seen[-1] == len(mine) + len(theirs)
+    _assert_holds_exactly(db, mine + theirs)
 
 
 def _write_and_close_elsewhere(db: Path, key: str) -> None:
