@@ -199,3 +199,25 @@ def test_opening_the_archive_again_keeps_the_locks_of_its_open_connections(
         assert integrity_problems(conn) == []
         assert dict(conn.execute("SELECT key, value FROM archive_meta WHERE key IN "
                                  "('elsewhere', 'here')")) == {"elsewhere": "x", "here": "y"}
+
+
+def test_the_archive_given_as_a_document_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """`import ~/papers/*` with the archive among the papers: its file, -wal and -shm are
+    refused by name, never opened (closing them would drop this process's locks)."""
+    db = tmp_path / "papers" / "archive.sqlite"
+    document = write_documents(tmp_path / "papers", 1, seed=3)[0]
+    with Archive.open(db) as archive:
+        archive.connection().execute("SELECT count(*) FROM documents").fetchone()
+        own = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+        assert all(path.exists() for path in own)
+        summary = archive.import_paths([*own, document])
+        _write_and_close_elsewhere(db, "elsewhere")
+        assert own[1].exists()  # still in use: not checkpointed away
+        archive.set_meta("here", "y")
+    assert [(r.path, r.status, r.reason) for r in summary.results] == [
+        *((path, "failed", "is the archive itself, not a document") for path in own),
+        (document, "imported", None)]
+    with connected(db) as conn:
+        assert integrity_problems(conn) == []
+        assert conn.execute("SELECT count(*) FROM archive_meta WHERE key IN "
+                            "('elsewhere', 'here')").fetchone()[0] == 2
