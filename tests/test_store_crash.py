@@ -122,7 +122,11 @@ def _clean_import(server: ImportServer, db: Path, documents: Path, log: Path) ->
 def _kill(server: ImportServer, db: Path, documents: Path, log: Path, *, documents_in: int,
           then: float) -> bool:
     """Start an import and SIGKILL it ``then`` seconds after the archive holds
-    ``documents_in`` documents (0: after its start); whether it was still running."""
+    ``documents_in`` documents (0: after its start); whether it was still running.
+
+    Only the import itself is killed: the parsing processes it started must then end by
+    themselves, not linger for ever.
+    """
     pid = server.start(_import_argv(db, documents), log)
     try:
         deadline = None if documents_in else time.perf_counter() + then
@@ -133,17 +137,28 @@ def _kill(server: ImportServer, db: Path, documents: Path, log: Path, *, documen
             if deadline is not None and now >= deadline:
                 break
             time.sleep(0.001 if deadline is not None else 0.003)
-        os.kill(pid, signal.SIGKILL)  # unreaped: the PID is still this child's
     finally:
-        # Then the parsing processes it started, in its process group (they never write to the
-        # archive, but would go on parsing).
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        os.kill(pid, signal.SIGKILL)  # unreaped until now, so the PID is still this child's
         code = server.reap(pid)
+        lingering = _group_outlives(pid, seconds=5)
+        if lingering:  # clean up, then fail
+            os.killpg(pid, signal.SIGKILL)
+    assert not lingering, "the killed import's parsing processes did not end"
     assert code in (0, -signal.SIGKILL), log.read_text()
     return code == -signal.SIGKILL
+
+
+def _group_outlives(group: int, *, seconds: float) -> bool:
+    """Whether processes of the group are still there after ``seconds``."""
+    deadline = time.perf_counter() + seconds
+    while True:
+        try:
+            os.killpg(group, 0)  # signal 0: only asks whether any is left
+        except ProcessLookupError:
+            return False
+        if time.perf_counter() > deadline:
+            return True
+        time.sleep(0.01)
 
 
 @dataclass(frozen=True)

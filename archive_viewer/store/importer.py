@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -342,11 +343,27 @@ def _worker_start() -> None:
     # Ctrl-C is the importing process's to handle (it stops the pool); and the parser's
     # resources are loaded once per worker, not on its first document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     from archive_viewer.ingest.gazetteer import load_gazetteer
     from archive_viewer.ingest.thesaurus import load_thesaurus
 
     load_gazetteer()
     load_thesaurus()
+
+
+def _end_with_parent() -> None:
+    """Exit when the importing process is gone. Killed (SIGKILL, the out-of-memory killer),
+    it cannot stop the pool, and its workers would wait for work for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])  # ready once the parent has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), daemon=True,
+                     name="end-with-parent").start()
 
 
 def _parse_chunk(jobs: list[tuple[bytes, str]]) -> list[Parsed]:
