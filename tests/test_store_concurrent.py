@@ -24,7 +24,7 @@ from fixtures.archive_checks import (
 )
 from fixtures.archive_checks import PROJECT_ROOT as ROOT
 
-from archive_viewer.store import Archive, ImportSummary, queries
+from archive_viewer.store import Archive, ImportSummary, connection, queries
 from archive_viewer.store.connection import connect, identify
 from archive_viewer.store.filters import Filter
 from archive_viewer.store.importer import POOL_MIN_FILES
@@ -221,3 +221,31 @@ def test_the_archive_given_as_a_document_is_refused_without_reading_it(tmp_path:
         assert integrity_problems(conn) == []
         assert conn.execute("SELECT count(*) FROM archive_meta WHERE key IN "
                             "('elsewhere', 'here')").fetchone()[0] == 2
+
+
+def test_an_archive_busy_for_longer_than_the_timeout_fails_documents_not_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process may hold the write lock for longer than a write waits (a large import
+    recounting, an upgrade): the documents that could not be stored say so, and the counts that
+    could not be brought up to date stay stale (the queries count the slow way until the next
+    import or opening); neither opening the archive nor the import fails."""
+    db = tmp_path / "busy.sqlite"
+    first, second = write_documents(tmp_path / "documents", 2, seed=4)
+    with Archive.open(db) as archive:
+        assert not archive.import_paths([first]).failures
+    with connected(db) as conn:  # a hand edit: the meeting's counts are stale
+        conn.execute("UPDATE meetings SET kind = 'other'")
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    with connected(db) as other:
+        other.execute("BEGIN IMMEDIATE")  # held for as long as the test wants
+        with Archive.open(db) as archive:
+            summary = archive.import_paths([second])
+        other.execute("ROLLBACK")
+    assert [(r.status, r.reason) for r in summary.results] == [
+        ("failed", "could not be stored in the archive (database is locked)")]
+    with connected(db) as conn:
+        assert stale_count(conn) == 1
+    with Archive.open(db) as archive:  # free again: the counts are mended
+        assert not archive.import_paths([second]).failures
+    with connected(db) as conn:
+        assert stale_count(conn) == 0 and differences_from_a_recount(conn) == {}
