@@ -5,8 +5,9 @@ The command line's import (``cli.main(["import", ...])``, in a process of its ow
 pool of parsing processes) imports 200 generated documents and is killed again and again. The
 processes are forked from a server that has the command line and the parser loaded already
 (fixtures/import_server.py): a new interpreter would spend most of a second importing before
-writing anything, 31 times over. The last import, the one left to finish, runs as
-``python -m archive_viewer import``.
+writing anything, 31 times over. One kill, halfway, and the last import, the one left to
+finish, run ``python -m archive_viewer import`` itself. Only the import is killed: its parsing
+processes must end by themselves.
 
 The kill points are spread over the time line of one clean import: kill k aims at k/32 of its
 duration, give or take half a step. A kill aimed at its start-up (before its first commit) kills
@@ -25,11 +26,14 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from fixtures.archive_checks import (
@@ -43,7 +47,7 @@ from fixtures.archive_checks import (
     run_import,
     stale_count,
 )
-from fixtures.import_server import ImportServer
+from fixtures.import_server import PROJECT_ROOT, ImportServer
 
 from archive_viewer.store import Archive, migrations
 from bench.generate import write_documents
@@ -85,14 +89,35 @@ class Timeline:
 
 
 def _documents_in(path: Path) -> int:
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+    with _Watcher(path) as watcher:
+        return watcher.documents()
+
+
+class _Watcher:
+    """Counts the archive's documents while an import writes, on one read-only connection
+    (opening one for each look, hundreds of times per import, would cost more than the look)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+
+    def documents(self) -> int:
         try:
-            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:  # not there yet, or being created: no documents
-        return 0
+            if self._conn is None:
+                if not self._path.exists():
+                    return 0
+                self._conn = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro",
+                                             uri=True, timeout=1)
+            return int(self._conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        except sqlite3.OperationalError:  # being created: no documents yet
+            return 0
+
+    def __enter__(self) -> _Watcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._conn is not None:
+            self._conn.close()
 
 
 def _import_argv(db: Path, documents: Path) -> list[str]:
@@ -104,14 +129,15 @@ def _clean_import(server: ImportServer, db: Path, documents: Path, log: Path) ->
     start = time.perf_counter()
     pid = server.start(_import_argv(db, documents), log)
     first = last = 0.0
-    while not server.ended(pid):
-        count = _documents_in(db)
-        now = time.perf_counter() - start
-        if count and not first:
-            first = now
-        if count == DOCUMENTS and not last:
-            last = now
-        time.sleep(0.005)
+    with _Watcher(db) as watcher:
+        while not server.ended(pid):
+            count = watcher.documents()
+            now = time.perf_counter() - start
+            if count and not first:
+                first = now
+            if count == DOCUMENTS and not last:
+                last = now
+            time.sleep(0.002)
     end = time.perf_counter() - start
     assert server.reap(pid) == 0, log.read_text()
     assert log.read_text().startswith(
@@ -119,46 +145,101 @@ def _clean_import(server: ImportServer, db: Path, documents: Path, log: Path) ->
     return Timeline(first or end, last or end, end)
 
 
-def _kill(server: ImportServer, db: Path, documents: Path, log: Path, *, documents_in: int,
-          then: float) -> bool:
-    """Start an import and SIGKILL it ``then`` seconds after the archive holds
-    ``documents_in`` documents (0: after its start); whether it was still running.
+class _Import(Protocol):
+    """An import running in a process of its own, leading its own process group."""
+
+    pid: int
+
+    def ended(self) -> bool: ...
+
+    def reap(self) -> int: ...
+
+
+class _Forked:
+    """An import forked from the server, which reaps it."""
+
+    def __init__(self, server: ImportServer, argv: list[str], log: Path) -> None:
+        self._server = server
+        self.pid = server.start(argv, log)
+
+    def ended(self) -> bool:
+        return self._server.ended(self.pid)
+
+    def reap(self) -> int:
+        return self._server.reap(self.pid)
+
+
+class _CommandLine:
+    """``python -m archive_viewer import ...`` itself."""
+
+    def __init__(self, argv: list[str], log: Path) -> None:
+        with open(log, "w") as output:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "archive_viewer", *argv], cwd=PROJECT_ROOT,
+                stdin=subprocess.DEVNULL, stdout=output, stderr=output, process_group=0)
+        self.pid = self._process.pid
+
+    def ended(self) -> bool:
+        return self._process.poll() is not None
+
+    def reap(self) -> int:
+        return self._process.wait(timeout=60)
+
+
+def _kill(running: _Import, db: Path, log: Path, *, documents_in: int, then: float) -> bool:
+    """SIGKILL an import ``then`` seconds after the archive holds ``documents_in`` documents
+    (0: after its start); whether it was still running.
 
     Only the import itself is killed: the parsing processes it started must then end by
     themselves, not linger for ever.
     """
-    pid = server.start(_import_argv(db, documents), log)
     try:
         deadline = None if documents_in else time.perf_counter() + then
-        while not server.ended(pid):
-            now = time.perf_counter()
-            if deadline is None and _documents_in(db) >= documents_in:
-                deadline = now + then
-            if deadline is not None and now >= deadline:
-                break
-            time.sleep(0.001 if deadline is not None else 0.003)
+        with _Watcher(db) as watcher:
+            while not running.ended():
+                now = time.perf_counter()
+                if deadline is None and watcher.documents() >= documents_in:
+                    deadline = now + then
+                if deadline is not None and now >= deadline:
+                    break
+                time.sleep(0.001)
     finally:
-        os.kill(pid, signal.SIGKILL)  # unreaped until now, so the PID is still this child's
-        code = server.reap(pid)
-        lingering = _group_outlives(pid, seconds=5)
+        os.kill(running.pid, signal.SIGKILL)  # not reaped yet: the PID is still the import's
+        code = running.reap()
+        lingering = _group_outlives(running.pid, seconds=5)
         if lingering:  # clean up, then fail
-            os.killpg(pid, signal.SIGKILL)
+            os.killpg(running.pid, signal.SIGKILL)
     assert not lingering, "the killed import's parsing processes did not end"
     assert code in (0, -signal.SIGKILL), log.read_text()
     return code == -signal.SIGKILL
 
 
 def _group_outlives(group: int, *, seconds: float) -> bool:
-    """Whether processes of the group are still there after ``seconds``."""
+    """Whether processes of the group are still running after ``seconds`` (the ones that
+    ended may wait a while to be reaped by init: they are not counted)."""
     deadline = time.perf_counter() + seconds
-    while True:
-        try:
-            os.killpg(group, 0)  # signal 0: only asks whether any is left
-        except ProcessLookupError:
-            return False
+    while _running_in_group(group):
         if time.perf_counter() > deadline:
             return True
         time.sleep(0.01)
+    return False
+
+
+def _running_in_group(group: int) -> bool:
+    if not Path("/proc/self/stat").exists():  # no /proc: whether any is there at all
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, process_group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        if int(process_group) == group and state not in ("Z", "X"):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -168,6 +249,7 @@ class Kill:
     after: int  # documents in it after the kill
     running: bool  # the import had not ended by itself when the kill came
     stale: int  # meetings whose counts the kill left stale
+    command_line: bool  # `python -m archive_viewer import` itself, not a forked import
 
     @property
     def phase(self) -> str:
@@ -238,7 +320,11 @@ def test_an_import_killed_anywhere_leaves_a_sound_archive_and_resumes(
             documents_in, then = int(nth) + 1, into
         else:  # after the last document: counting, closing
             documents_in, then = DOCUMENTS, aim - timeline.last
-        running = _kill(server, db, documents, log, documents_in=documents_in, then=then)
+        argv = _import_argv(db, documents)
+        # One kill, halfway, of the command line itself, started by a new interpreter.
+        started_import = (_CommandLine(argv, log) if k == KILL_POINTS // 2 + 1
+                          else _Forked(server, argv, log))
+        running = _kill(started_import, db, log, documents_in=documents_in, then=then)
         after = _documents_in(db)
         checks_started = time.perf_counter()
         try:
@@ -247,7 +333,8 @@ def test_an_import_killed_anywhere_leaves_a_sound_archive_and_resumes(
             raise AssertionError(f"after kill {k} (aimed at {aim:.2f} s of the clean import; "
                                  f"{before} documents before, {after} after): {exc}") from exc
         checking += time.perf_counter() - checks_started
-        kills.append(Kill(aim, before, after, running, stale))
+        kills.append(Kill(aim, before, after, running, stale,
+                          isinstance(started_import, _CommandLine)))
     killing = time.perf_counter() - started
 
     # Running the import again (the command line itself this time) completes the set.
@@ -266,7 +353,8 @@ def test_an_import_killed_anywhere_leaves_a_sound_archive_and_resumes(
           f"{len(kills)} of {len(kills)}; {killing:.1f} s, {checking:.1f} s of it checking:")
     for phase, count in phases.most_common():
         print(f"  {count:3d} killed {phase}")
-    print(f"  {sum(k.stale > 0 for k in kills)} left counts stale, mended on opening")
+    print(f"  {sum(k.stale > 0 for k in kills)} left counts stale, mended on opening; the "
+          f"command line itself killed {next(k.phase for k in kills if k.command_line)}")
     # Most kills must land while the import works, whatever the machine's load.
     assert landed >= KILL_POINTS * 2 // 3, phases
     assert phases["while writing documents"] >= KILL_POINTS // 2, phases
