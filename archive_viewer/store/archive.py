@@ -263,7 +263,8 @@ class Archive:
 
     def refresh_counts(self) -> int:
         """Bring the per-meeting count tables (db/003) up to date for the meetings written
-        since they were last counted; return how many were recounted.
+        since they were last counted; return how many were recounted (none when another
+        process kept the archive busy for longer than a write waits: they stay stale).
 
         Done once after a batch of documents rather than in each document's transaction: a
         meeting's counts are spread over the issues' index ranges, and writing them with each
@@ -272,8 +273,16 @@ class Archive:
         conn = self.connection()
         if not conn.execute("SELECT EXISTS (SELECT 1 FROM stale_meetings)").fetchone()[0]:
             return 0
-        with self.transaction() as conn:
-            return summary.refresh_stale(conn)
+        try:
+            with self.transaction() as conn:
+                return summary.refresh_stale(conn)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            # Another process has held the archive for longer than a write waits (a large
+            # import recounting, say): stale counts are never wrong, only slower, so the
+            # opening or the import that asked goes on, and the next one recounts.
+            return 0
 
     def _refresh_counts_quietly(self, *, damage_raises: bool = False) -> None:
         """:meth:`merge_spellings` and :meth:`refresh_counts`, where failing must not lose the

@@ -51,25 +51,45 @@ def identify(path: Path) -> FileIdentity:
         raise NotAnArchiveError(f"{path} is not a regular file, so it cannot be an archive")
     if info.st_size == 0:
         return FileIdentity("empty")
+    has_wal = _wal_of(path).exists()
+    # With a -wal beside it the file is in use, maybe by connections of this process: reading
+    # it here outside SQLite would drop their locks (POSIX locks belong to the process, and
+    # closing any descriptor of the file releases them all), and another process closing its
+    # last connection would then delete the WAL they still commit to. SQLite, which shares
+    # its locks between the connections of a process, reads the header instead.
+    if not has_wal:
+        _check_header(path)
+    application_id, version, objects = _peek(path, has_wal)
+    if application_id == migrations.APPLICATION_ID:
+        return FileIdentity("archive", version)
+    if application_id == 0 and version == 0 and objects == 0:
+        return FileIdentity("empty")  # an empty SQLite database: ours to initialise
+    raise _other_program(path)
+
+
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite, or another program's by its header."""
     try:
         with open(path, "rb") as file:
             header = file.read(_HEADER_SIZE)
+            size = os.fstat(file.fileno()).st_size
     except PermissionError:
         raise ArchiveError(f"{path}: permission denied") from None
     except OSError as exc:
         raise ArchiveError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not header.startswith(SQLITE_MAGIC):
-        raise NotAnArchiveError(
-            f"{path} is not an Archive Viewer archive (not an SQLite database); it was left "
-            "untouched. Choose another file, or a new name to create an archive"
-        )
+        raise _not_sqlite(path)
     if len(header) < _HEADER_SIZE or not _header_is_sound(header):
         raise NotAnArchiveError(
             f"{path} is damaged: its SQLite header is cut short or not valid; it was left "
             "untouched. Restore it from a backup, or import the documents again into a new "
             "archive"
         )
-    if _cut_short(path, header, info.st_size):
+    if _cut_short(path, header, size):
         raise NotAnArchiveError(
             f"{path} is damaged: it is shorter than its SQLite header says (cut off, perhaps "
             "by an interrupted copy); it was left untouched. Restore it from a backup, or "
@@ -79,12 +99,12 @@ def identify(path: Path) -> FileIdentity:
     if header_app_id not in (0, migrations.APPLICATION_ID):
         raise _other_program(path)
 
-    application_id, version, objects = _peek(path)
-    if application_id == migrations.APPLICATION_ID:
-        return FileIdentity("archive", version)
-    if application_id == 0 and version == 0 and objects == 0:
-        return FileIdentity("empty")  # an empty SQLite database: ours to initialise
-    raise _other_program(path)
+
+def _not_sqlite(path: Path) -> NotAnArchiveError:
+    return NotAnArchiveError(
+        f"{path} is not an Archive Viewer archive (not an SQLite database); it was left "
+        "untouched. Choose another file, or a new name to create an archive"
+    )
 
 
 def _header_is_sound(header: bytes) -> bool:
@@ -117,11 +137,10 @@ def _other_program(path: Path) -> NotAnArchiveError:
     )
 
 
-def _peek(path: Path) -> tuple[int, int, int]:
+def _peek(path: Path, has_wal: bool) -> tuple[int, int, int]:
     """application_id, user_version and schema object count, read without writing anything."""
     # With no -wal file the main file is complete and `immutable` reads it with no locks and no
     # side files; with a -wal present, committed pages may live there, so read through it.
-    has_wal = path.with_name(path.name + "-wal").exists()
     uri = path.resolve().as_uri() + ("?mode=ro" if has_wal else "?mode=ro&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
@@ -134,6 +153,8 @@ def _peek(path: Path) -> tuple[int, int, int]:
     except sqlite3.OperationalError as exc:  # locked, busy, I/O: a problem, not a verdict
         raise ArchiveError(f"{path} cannot be read now ({exc}); try again") from None
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB:  # the header, read by SQLite
+            raise _not_sqlite(path) from None
         raise NotAnArchiveError(
             f"{path} is damaged or not an SQLite database ({exc}); it was left untouched"
         ) from None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -31,6 +32,7 @@ Parser = Callable[[bytes, str], Meeting]
 ProgressCallback = Callable[[int, int, "ImportResult"], None]
 
 ALREADY_IN_ARCHIVE = "already in the archive"
+ARCHIVE_ITSELF = "is the archive itself, not a document"
 
 
 def default_parser(data: bytes, name: str) -> Meeting:
@@ -94,7 +96,7 @@ def import_document(conn: sqlite3.Connection, path: Path, parser: Parser = defau
                     ) -> ImportResult:
     """Import one file; whatever goes wrong with it comes back as a "failed" result with the
     reason. A failure of the archive itself raises :class:`ImportStopped`."""
-    prepared = _read(conn, path)
+    prepared = _read(conn, path, _archive_files(conn))
     if isinstance(prepared, ImportResult):
         return prepared
     return _store_parsed(conn, prepared, parse_source(prepared.data, path.name, parser))
@@ -123,8 +125,12 @@ def parse_source(data: bytes, name: str, parser: Parser = default_parser) -> Par
     return Parsed(raw_text, meeting)
 
 
-def _read(conn: sqlite3.Connection, path: Path) -> SourceFile | ImportResult:
-    """The file's bytes to parse, or its final result: unreadable, or already imported."""
+def _read(conn: sqlite3.Connection, path: Path,
+          archive_files: frozenset[tuple[int, int]]) -> SourceFile | ImportResult:
+    """The file's bytes to parse, or its final result: unreadable, the archive itself, or
+    already imported."""
+    if _one_of(path, archive_files):
+        return ImportResult(path, "failed", ARCHIVE_ITSELF)
     try:
         source = read_source(path)
     except BadInputError as exc:
@@ -153,6 +159,34 @@ def _store_parsed(conn: sqlite3.Connection, source: SourceFile, parsed: Parsed) 
             source.path, "failed",
             f"could not be stored in the archive ({type(exc).__name__}: {exc})"
         )
+
+
+def _archive_files(conn: sqlite3.Connection) -> frozenset[tuple[int, int]]:
+    """(device, inode) of the archive's file, its -wal, -shm and -journal.
+
+    Never read as documents (`import ~/papers/*` with the archive among the papers): closing
+    a file releases all of this process's POSIX locks on it, SQLite's included, and another
+    process could then take the archive for unused and delete the WAL this one writes to.
+    """
+    found: set[tuple[int, int]] = set()
+    for _seq, name, file in conn.execute("PRAGMA database_list").fetchall():
+        if name != "main" or not file:
+            continue
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                info = os.stat(file + suffix)
+            except OSError:
+                continue
+            found.add((info.st_dev, info.st_ino))
+    return frozenset(found)
+
+
+def _one_of(path: Path, files: frozenset[tuple[int, int]]) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False  # read_source says what is wrong with it
+    return (info.st_dev, info.st_ino) in files
 
 
 def _document_with_sha(conn: sqlite3.Connection, sha256: str) -> int | None:
@@ -240,8 +274,9 @@ _Prepared = Iterator[tuple[Path, "ImportResult | tuple[SourceFile, Parsed]"]]
 
 
 def _prepared_here(conn: sqlite3.Connection, files: list[Path], parser: Parser) -> _Prepared:
+    own = _archive_files(conn)
     for file in files:
-        source = _read(conn, file)
+        source = _read(conn, file, own)
         if isinstance(source, ImportResult):
             yield file, source
         else:
@@ -282,6 +317,7 @@ def _prepared_in_pool(conn: sqlite3.Connection, files: list[Path], workers: int)
     At most a few chunks per worker are read ahead, so memory stays small however many files.
     If the pool breaks (a worker killed, say), the remaining documents are parsed here.
     """
+    own = _archive_files(conn)
     pool = ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_worker_start)
     pending: deque[tuple[list[tuple[Path, SourceFile | ImportResult]], Future[list[Parsed]] | None]]
     pending = deque()
@@ -292,7 +328,7 @@ def _prepared_in_pool(conn: sqlite3.Connection, files: list[Path], workers: int)
                 chunk = next(chunks, None)
                 if chunk is None:
                     break
-                read = [(file, _read(conn, file)) for file in chunk]
+                read = [(file, _read(conn, file, own)) for file in chunk]
                 jobs = [(s.data, file.name) for file, s in read if isinstance(s, SourceFile)]
                 future = pool.submit(_parse_chunk, jobs) if jobs else None
                 pending.append((read, future))
@@ -338,11 +374,27 @@ def _worker_start() -> None:
     # Ctrl-C is the importing process's to handle (it stops the pool); and the parser's
     # resources are loaded once per worker, not on its first document.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     from archive_viewer.ingest.gazetteer import load_gazetteer
     from archive_viewer.ingest.thesaurus import load_thesaurus
 
     load_gazetteer()
     load_thesaurus()
+
+
+def _end_with_parent() -> None:
+    """Exit when the importing process is gone. Killed (SIGKILL, the out-of-memory killer),
+    it cannot stop the pool, and its workers would wait for work for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])  # ready once the parent has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), daemon=True,
+                     name="end-with-parent").start()
 
 
 def _parse_chunk(jobs: list[tuple[bytes, str]]) -> list[Parsed]:
