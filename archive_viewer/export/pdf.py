@@ -116,24 +116,15 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     if paper not in PAPERS:
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
     path = Path(path)
-    _check_target(path)
+    check_target(path)
     exported_on = exported_on or date.today()
     title = title or (parts[0].meeting.title if len(parts) == 1 else contents[0] if contents
                       else "Archive Viewer export")
     subject = subject or _subject(parts)
 
     buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(DPI)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
-                                 else QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-    writer.setTitle(title)
-    writer.setCreator(f"Archive Viewer {__version__}")
-    writer.setAuthor(f"Archive Viewer {__version__}")
-    writer.setDocumentXmpMetadata(_xmp(title, subject))
-    pages = _Pages(writer)
+    writer = new_writer(buffer, paper=paper, title=title, subject=subject)
+    pages = Pages(writer)
 
     # One document per part: each starts on a new page anyway, and re-laying out a small
     # document after a page break is inserted stays cheap (linear in the number of parts).
@@ -141,10 +132,8 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
     part_pages: list[int] = []  # the first page of each part, counted from the first body page
     body_pages = 0
     for done, part in enumerate(parts):
-        doc = pages.document(part_html(part, grouping=grouping, exported_on=exported_on,
-                                       archive_name=archive_name))
-        _keep_short_paragraphs_whole(doc, pages.body_height)
-        _keep_headings_with_text(doc, pages.body_height)
+        doc = pages.paginated(part_html(part, grouping=grouping, exported_on=exported_on,
+                                        archive_name=archive_name))
         bodies.append(doc)
         part_pages.append(body_pages)
         body_pages += doc.pageCount()
@@ -177,16 +166,38 @@ def write_pdf(parts: Sequence[ExportPart], path: Path | str, *, grouping: str = 
                 page_number += 1
     finally:
         painter.end()
-    buffer.close()
-    data = _with_info(bytes(buffer.data().data()), title=title, subject=subject,
-                      creator=f"Archive Viewer {__version__}")
-    _write_atomically(path, data)
+    save(buffer, path, title=title, subject=subject)
     if progress is not None:
         progress(len(parts) + 1, len(parts) + 1)
     return ExportResult(path, total)
 
 
-class _Pages:
+def new_writer(buffer: QBuffer, *, paper: str, title: str, subject: str) -> QPdfWriter:
+    """A PDF writer into ``buffer`` (opened here): the paper, no margins (the pages paint
+    their own), CSS-pixel units, the title and the XMP metadata."""
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
+                                 else QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(title)
+    writer.setCreator(f"Archive Viewer {__version__}")
+    writer.setAuthor(f"Archive Viewer {__version__}")
+    writer.setDocumentXmpMetadata(_xmp(title, subject))
+    return writer
+
+
+def save(buffer: QBuffer, path: Path, *, title: str, subject: str) -> None:
+    """The PDF painted into ``buffer``, its document information filled in, written to
+    ``path`` whole or not at all."""
+    buffer.close()
+    data = _with_info(bytes(buffer.data().data()), title=title, subject=subject,
+                      creator=f"Archive Viewer {__version__}")
+    _write_atomically(path, data)
+
+
+class Pages:
     """The page geometry of one PDF, and painting one page of a laid-out document."""
 
     def __init__(self, writer: QPdfWriter) -> None:
@@ -215,6 +226,14 @@ class _Pages:
         doc.pageCount()  # lays out the whole document now (Qt's layout is otherwise lazy)
         return doc
 
+    def paginated(self, html: str) -> QTextDocument:
+        """A document of running text laid out in pages: short paragraphs kept whole, headings
+        kept with what follows them."""
+        doc = self.document(html)
+        _keep_short_paragraphs_whole(doc, self.body_height)
+        _keep_headings_with_text(doc, self.body_height)
+        return doc
+
     def paint(self, painter: QPainter, doc: QTextDocument, page: int, number: int, total: int,
               header: str) -> None:
         if number:
@@ -235,7 +254,10 @@ class _Pages:
         context.palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        self.paint_frame(painter, number, total, header)
 
+    def paint_frame(self, painter: QPainter, number: int, total: int, header: str) -> None:
+        """The running header (``header`` and a rule) and the footer "page n of N"."""
         muted = QColor("#5f6368")
         painter.save()
         painter.setFont(self.small_font)
@@ -361,7 +383,7 @@ def _xmp(title: str, subject: str) -> QByteArray:
 
 # -- writing the file --------------------------------------------------------------------------
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name for the PDF.")
