@@ -216,6 +216,14 @@ class Pages:
         self.small_font = QFont(self.font)
         self.small_font.setPointSizeF(8)
 
+    @property
+    def body_left(self) -> float:
+        return SIDE_MARGIN
+
+    @property
+    def body_top(self) -> float:
+        return TOP_MARGIN
+
     def document(self, html: str) -> QTextDocument:
         doc = QTextDocument()
         doc.documentLayout().setPaintDevice(self.writer)
