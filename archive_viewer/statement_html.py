@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
+from urllib.parse import quote
 
 from archive_viewer.citation import source_label
 from archive_viewer.store.filters import MEETING_KINDS
@@ -486,6 +487,16 @@ class _Page:
                 return ", ".join(p for p in (person.title, person.country) if p)
         return statement.speaker_country or ""
 
+    def _tag(self, issue: str) -> str:
+        """An issue tag; on screen a link (issue:NAME) that opens the issue's timeline."""
+        c = self.colours
+        tag = (f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
+               f"&nbsp;{esc(issue)}&nbsp;</span>")
+        if self.paper:
+            return tag
+        return (f'<a href="issue:{quote(issue, safe="")}" style="text-decoration:none; '
+                f'color:{c.tag_fg};">{tag}</a>')
+
     def _row(self, statement: StatementLike, colour: str, *, with_speaker: bool,
              first_in_item: bool = True) -> str:
         c = self.colours
@@ -502,11 +513,7 @@ class _Page:
         text_style = f' style="color:{c.muted};"' if muted_text else ""
         tags = ""
         if statement.issues:
-            tags = "<br>" + " ".join(
-                f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
-                f"&nbsp;{esc(issue)}&nbsp;</span>"
-                for issue in statement.issues
-            )
+            tags = "<br>" + " ".join(self._tag(issue) for issue in statement.issues)
         background = f' bgcolor="{c.match_bg}"' if self.filtered and statement.matches else ""
         body = (f"{label}{speaker}<a name=\"statement-{statement.id}\"><span{text_style}>"
                 f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}")

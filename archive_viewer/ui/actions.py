@@ -49,6 +49,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("export_filter_pdf", "Export &Matching Sections to PDF…", ("Ctrl+Shift+E",),
                "Save every section matching the filter as one PDF, with a contents page",
                "document-export", None, menu="File"),
+    ActionSpec("export_timeline_pdf", "Export Issue &Timeline to PDF…", (),
+               "Save the issue timeline as shown, with its statements grouped by meeting, as a PDF",
+               "document-export", None, menu="File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Archive Viewer",
                "application-exit", SP.SP_DialogCloseButton, menu="File", app_icon="quit"),
     # Edit
@@ -67,6 +70,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("toggle_sidebar", "Show &Filter Sidebar", ("Ctrl+B",),
                "Show or hide the filter sidebar", "view-filter", None, checkable=True,
                menu="View", app_icon="sidebar"),
+    ActionSpec("issue_timeline", "Issue &Timeline…", ("Ctrl+T",),
+               "One issue's statements through time, by country or speaker",
+               "view-calendar-timeline", None, menu="View"),
     ActionSpec("group_by_speaker", "Group by &Speaker", ("Ctrl+G",),
                "Statements grouped by speaker: each principal, then joint, then no speaker",
                "view-list-tree", None, checkable=True, menu="View"),
@@ -105,12 +111,14 @@ class WindowActions(QObject):
     import_folder: QAction
     export_pdf: QAction
     export_filter_pdf: QAction
+    export_timeline_pdf: QAction
     quit: QAction
     copy: QAction
     copy_citation: QAction
     find: QAction
     clear_filters: QAction
     toggle_sidebar: QAction
+    issue_timeline: QAction
     group_by_speaker: QAction
     document_order: QAction
     text_larger: QAction

@@ -10,10 +10,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import unquote
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QContextMenuEvent, QDesktopServices, QFont, QPalette
+from PySide6.QtGui import QColor, QContextMenuEvent, QDesktopServices, QFont, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -110,6 +111,8 @@ class DetailPane(QWidget):
 
     #: a node's page is on screen (after show_node, a filter change or a refresh)
     loaded = Signal()
+    #: an issue tag was clicked: the issue's name (the window shows its timeline)
+    issue_activated = Signal(str)
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +125,8 @@ class DetailPane(QWidget):
         self._content: DetailContent | YearContent | None = None
         self._message: tuple[str, list[str]] | None = None
         self._text_size = 0
+        self._loading = False
+        self._reveal: int | None = None  # a statement to scroll to once its node is shown
 
         self.title = ElidedLabel()
         self.title.setObjectName("detailTitle")
@@ -205,6 +210,7 @@ class DetailPane(QWidget):
     def show_message(self, title: str, lines: list[str]) -> None:
         """A page of explanation instead of a node (nothing selected, empty archive, ...)."""
         self._token += 1  # whatever is loading now is no longer wanted
+        self._loading = False
         self._node = None
         self._content = None
         self._message = (title, list(lines))
@@ -220,6 +226,36 @@ class DetailPane(QWidget):
         self.browser.setFont(font)
         self.browser.document().setDefaultFont(font)
         self._render(keep_scroll=True)
+
+    def reveal_statement(self, statement_id: int) -> None:
+        """Scroll to a statement and select its text: now if it is shown, else as soon as the
+        node being loaded is."""
+        self._reveal = statement_id
+        if not self._loading:
+            self._apply_reveal()
+
+    def _apply_reveal(self) -> bool:
+        statement_id, self._reveal = self._reveal, None
+        if statement_id is None:
+            return False
+        name = f"statement-{statement_id}"
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if name in fragment.charFormat().anchorNames():
+                    self.browser.scrollToAnchor(name)
+                    cursor = self.browser.textCursor()
+                    cursor.setPosition(fragment.position())
+                    end = _anchor_end(block, fragment.position())
+                    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                    self.browser.setTextCursor(cursor)
+                    return True
+                it += 1
+            block = block.next()
+        return False
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()
@@ -245,6 +281,7 @@ class DetailPane(QWidget):
             return
         self._token += 1
         token = self._token
+        self._loading = True
         kind, node_id = self._node
         f = self._filter
         self._tasks.run(
@@ -258,6 +295,7 @@ class DetailPane(QWidget):
                    keep_scroll: bool) -> None:
         if token != self._token or not shiboken6.isValid(self):
             return  # the selection moved on while this was loading
+        self._loading = False
         if result is None:
             self._content = None
             self._message = ("No longer in the archive",
@@ -265,11 +303,14 @@ class DetailPane(QWidget):
         else:
             self._content, self._message = result, None
         self._render(keep_scroll=keep_scroll)
+        self._apply_reveal()
         self.loaded.emit()
 
     def _on_error(self, token: int, error: Exception) -> None:
         if token != self._token or not shiboken6.isValid(self):
             return
+        self._loading = False
+        self._reveal = None
         self._content = None
         self._message = ("Could not read this record",
                          [f"Reading the archive failed: {error}", "Select it again to retry."])
@@ -306,6 +347,10 @@ class DetailPane(QWidget):
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() == "issue":
+            name = unquote(url.toString(QUrl.ComponentFormattingOption.FullyEncoded).partition(":")[2])
+            if name:
+                self.issue_activated.emit(name)
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())
         # anything else (file:, javascript:, ...) is never followed
@@ -327,6 +372,15 @@ class DetailPane(QWidget):
                 it += 1
             block = block.previous()
         return None, None
+
+
+def _anchor_end(block: Any, start: int) -> int:
+    """Where the statement text starting at ``start`` ends: before its issue tags (a line
+    break) or at the end of its paragraph."""
+    text = block.text()
+    offset = start - block.position()
+    stop = text.find("\u2028", offset)  # <br> is a line separator inside the block
+    return block.position() + (stop if stop >= 0 else len(text))
 
 
 def _title_line(content: DetailContent) -> str:

@@ -51,6 +51,7 @@ from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import URGENT, TaskRunner
+from archive_viewer.ui.timeline_dock import TimelineController
 from archive_viewer.ui.tree_model import (
     DATE,
     PLACE,
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.exporter = PdfExportController(self, self.tasks, self.settings,
                                             self._gui_connection, lambda: self.detail.grouping)
         self.actions = WindowActions(self)
+        self.timeline = TimelineController(self)  # the Issue Timeline dock, hidden until used
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
         self._build_menus()
@@ -233,7 +235,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addActions([a.import_files, a.import_folder])
         file.addSeparator()
-        file.addActions([a.export_pdf, a.export_filter_pdf])
+        file.addActions([a.export_pdf, a.export_filter_pdf, a.export_timeline_pdf])
         file.addMenu(self.exporter.paper_menu(file))
         file.addSeparator()
         file.addAction(a.quit)
@@ -244,7 +246,7 @@ class MainWindow(QMainWindow):
         edit.addActions([a.find, a.clear_filters])
 
         view = bar.addMenu("&View")
-        view.addAction(a.toggle_sidebar)
+        view.addActions([a.toggle_sidebar, a.issue_timeline])
         view.addSeparator()
         view.addActions([a.group_by_speaker, a.document_order])
         view.addSeparator()
@@ -297,6 +299,8 @@ class MainWindow(QMainWindow):
         a.export_pdf.triggered.connect(self.export_current_to_pdf)
         a.export_filter_pdf.triggered.connect(
             lambda: self.exporter.export_filter(searchable(self.filter_state.filter)))
+        a.export_timeline_pdf.triggered.connect(self.timeline.export_pdf)
+        a.issue_timeline.triggered.connect(self.timeline.show)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self.copy)
         a.copy_citation.triggered.connect(self.copy_with_citation)
@@ -384,6 +388,7 @@ class MainWindow(QMainWindow):
         self.db_path = path
         self.tasks.set_db_path(path)
         self.detail.show_message("Nothing selected", [])
+        self.timeline.archive_changed()
         # Issue and person ids belong to one archive: a filter does not travel to another.
         self._restoring_selection = True
         try:
@@ -408,7 +413,8 @@ class MainWindow(QMainWindow):
     def _set_archive_actions_enabled(self, enabled: bool) -> None:
         for action in (self.actions.import_files, self.actions.import_folder,
                        self.actions.find, self.actions.clear_filters, self.actions.export_pdf,
-                       self.actions.export_filter_pdf):
+                       self.actions.export_filter_pdf, self.actions.issue_timeline,
+                       self.actions.export_timeline_pdf):
             action.setEnabled(enabled)
 
     def _fill_recent_menu(self) -> None:
@@ -539,6 +545,7 @@ class MainWindow(QMainWindow):
         self.sidebar.refresh()
         self._update_totals()
         self.detail.refresh()
+        self.timeline.refresh()
 
     def _start_reads(self) -> None:
         """A round of reads begins: reads_settled follows when the runner has none left."""
@@ -702,6 +709,7 @@ class MainWindow(QMainWindow):
         action = menu.addAction(f"Export {noun} to PDF…")
         action.setEnabled(not self.exporter.running)
         action.triggered.connect(lambda: self.exporter.export_node(*node))
+        self.timeline.add_node_issues(menu, *node)
         return menu
 
     def _tree_menu(self, pos: QPoint) -> None:

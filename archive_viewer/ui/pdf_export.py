@@ -30,6 +30,7 @@ from archive_viewer.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from archive_viewer.export.pdf import ExportResult
+    from archive_viewer.export.timeline_pdf import TimelineExport
 
 PDF_FILTER = "PDF documents (*.pdf)"
 #: Node kinds exported on the GUI thread (small); the others go to the worker.
@@ -105,6 +106,21 @@ class PdfExportController(QObject):
         self._start(f"Exporting the matching sections to {path.name}…",
                     lambda conn: export_filter_with(conn, f, path, grouping=grouping,
                                                     paper=paper))
+        return True
+
+    def export_timeline(self, export: TimelineExport, path: Path | None = None) -> bool:
+        """Export an issue timeline (the days of it in view) with its statements (worker)."""
+        from archive_viewer.export.timeline_pdf import export_timeline_with
+
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return False
+        path = path or self._ask_path(safe_file_name(f"Timeline of {export.timeline.issue.name}"))
+        if path is None:
+            return False
+        paper = self._paper()
+        self._start(f"Exporting the timeline to {path.name}…",
+                    lambda conn: export_timeline_with(conn, export, path, paper=paper))
         return True
 
     # -- running -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -32,6 +33,7 @@ from archive_viewer.store import queries
 from archive_viewer.store.filters import MEETING_KINDS, Filter, SearchHint, fts_query
 from archive_viewer.ui import icons
 from archive_viewer.ui.filter_state import FilterState
+from archive_viewer.ui.roles import FACET_KEY_ROLE
 from archive_viewer.ui.search_results import RESULT_LIMIT, SearchResultsView
 from archive_viewer.ui.sidebar_chips import ChipBar, ChipSpec
 from archive_viewer.ui.sidebar_dates import DateRangeEditor
@@ -66,6 +68,8 @@ class FilterSidebar(QWidget):
     results_previewed = Signal(object)
     #: A search hit was chosen: (node kind, node id), e.g. ("item", 42).
     result_activated = Signal(str, int)
+    #: "Show Timeline" on an issue of the Issues list: (issue id, name).
+    issue_timeline_requested = Signal(int, str)
 
     def __init__(self, filter_state: FilterState, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,6 +177,12 @@ class FilterSidebar(QWidget):
         self.setMinimumWidth(200)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
+        issues_view = self.sections["issues"].view
+        issues_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        issues_view.customContextMenuRequested.connect(
+            lambda pos: self._exec_menu(self.issue_menu(issues_view.indexAt(pos)),
+                                        issues_view.viewport().mapToGlobal(pos)))
+
         filter_state.changed.connect(self._filter_changed)
         self._show_filter(filter_state.filter)
         self.refresh()
@@ -202,6 +212,29 @@ class FilterSidebar(QWidget):
             return label
         # Not counted yet (the first counts are on their way): an id until its name arrives.
         return {"issues": f"issue {key}", "people": f"person {key}"}.get(facet, str(key))
+
+    def issue_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of a value of the Issues list (None off the values)."""
+        key = index.siblingAtColumn(0).data(FACET_KEY_ROLE) if index.isValid() else None
+        if not isinstance(key, int):
+            return None
+        name = self.label_of("issues", key)
+        menu = QMenu(self)
+        menu.setObjectName("issueMenu")
+        show = menu.addAction(f"Show &Timeline of “{name.replace('&', '&&')}”")
+        show.setToolTip("Its statements (and those on narrower issues) through time, by country "
+                        "or speaker")
+        show.triggered.connect(lambda: self.issue_timeline_requested.emit(key, name))
+        checked = key in self.filter_state.filter.issues
+        toggle = menu.addAction("&Remove from the Filter" if checked else "&Filter by It")
+        toggle.triggered.connect(lambda: self.filter_state.toggle("issues", key))
+        return menu
+
+    @staticmethod
+    def _exec_menu(menu: QMenu | None, where: QPoint) -> None:
+        if menu is not None:
+            menu.exec(where)
+            menu.deleteLater()
 
     # -- filter -> controls ----------------------------------------------------------------
 
