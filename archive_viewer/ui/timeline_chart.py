@@ -114,14 +114,19 @@ class TimelineChart(QAbstractScrollArea):
     def lane_marks(self) -> list[LaneMarks]:
         return self._lanes
 
-    def set_timeline(self, timeline: Timeline | None, *, keep_view: bool = False) -> None:
+    def set_timeline(self, timeline: Timeline | None, *, keep_view: bool = False,
+                     marks: list[LaneMarks] | None = None) -> None:
         """Show ``timeline`` (fitted to the width, or at the same zoom and dates when
-        ``keep_view`` and there was one); None clears it (then a message is shown)."""
+        ``keep_view`` and there was one); None clears it (then a message is shown). ``marks``:
+        its lane_marks() when already grouped (on the worker that read it)."""
         previous = (self._scale, self.horizontalScrollBar().value()) if keep_view else None
         self._timeline = timeline
         self._hovered = None
         self._chosen = None
-        self._lanes = lane_marks(timeline) if timeline is not None and len(timeline) else []
+        if timeline is None or not len(timeline):
+            self._lanes = []
+        else:
+            self._lanes = marks if marks is not None else lane_marks(timeline)
         self._metrics = ChartMetrics.for_font(self.font(), timeline.lanes if timeline else [])
         self._tiles = MarkTiles(self._lanes, self._metrics) if self._lanes else None
         self._scale = None

@@ -37,6 +37,7 @@ from archive_viewer.store import timeline as store
 from archive_viewer.store.filters import Filter, SearchHint, fts_query
 from archive_viewer.store.timeline import IssueRef, Timeline, TimelineStatement
 from archive_viewer.timeline_axis import period_label
+from archive_viewer.timeline_marks import LaneMarks, lane_marks
 from archive_viewer.ui.detail_pane import ElidedLabel, SafeTextBrowser, colours_for
 from archive_viewer.ui.filter_state import FilterState
 from archive_viewer.ui.tasks import URGENT, TaskRunner
@@ -53,6 +54,7 @@ HOVER_CACHE = 2000
 @dataclass(frozen=True)
 class TimelineResult:
     timeline: Timeline
+    marks: list[LaneMarks]  # grouped by day on the worker, not on the GUI thread
     others: str  # the filter's other terms in words ("" when there are none)
     text_dropped: bool  # the search text could not be searched and was left out
 
@@ -68,7 +70,7 @@ def load_timeline(conn: sqlite3.Connection, f: Filter, issue_id: int, by: str) -
         timeline = store.issue_timeline(conn, f, issue_id, by)
     others = replace(f, issues=frozenset())
     words = "" if others.is_empty() else queries.filter_description(conn, others)
-    return TimelineResult(timeline, words, dropped)
+    return TimelineResult(timeline, lane_marks(timeline), words, dropped)
 
 
 class TimelineView(QWidget):
@@ -339,7 +341,8 @@ class TimelineView(QWidget):
         self._issue = timeline.issue
         self._set_box_text(timeline.issue.name)
         lanes_before = len(self.chart.timeline.lanes) if self.chart.timeline is not None else -1
-        self.chart.set_timeline(timeline if len(timeline) else None, keep_view=keep_view)
+        self.chart.set_timeline(timeline if len(timeline) else None, keep_view=keep_view,
+                                marks=result.marks)
         if len(timeline.lanes) != lanes_before:
             self._fit_chart_height()
         if not len(timeline):
