@@ -66,14 +66,18 @@ def time_first_paint(path: Path, issues: list[tuple[int, str, int]], runs: int,
     painted: list[float] = []
     view.chart.painted.connect(lambda: painted.append(time.perf_counter()))
 
-    def wait(done) -> None:
+    def wait(done, *signals) -> None:
+        """Run the event loop until ``done()``, woken by ``signals`` (no polling: a timer
+        ticking in Python would take the GIL from the worker being timed)."""
         loop = QEventLoop()
-        ticker = QTimer()
-        ticker.timeout.connect(lambda: done() and loop.quit())
-        ticker.start(1)
+        for signal in signals:
+            signal.connect(loop.quit)
         QTimer.singleShot(int(TIMEOUT_S * 1000), loop.quit)
-        loop.exec()
-        ticker.stop()
+        deadline = time.perf_counter() + TIMEOUT_S
+        while not done() and time.perf_counter() < deadline:
+            loop.exec()
+        for signal in signals:
+            signal.disconnect(loop.quit)
 
     samples: list[float] = []
     detail: list[dict[str, Any]] = []
@@ -83,7 +87,7 @@ def time_first_paint(path: Path, issues: list[tuple[int, str, int]], runs: int,
             painted.clear()
             started = time.perf_counter()
             view.show_issue(issue_id, name)
-            wait(lambda: bool(painted))
+            wait(lambda: bool(painted), view.chart.painted)
             if not painted:
                 raise TimeoutError(f"the timeline of {name} was not painted in {TIMEOUT_S:.0f} s")
             seconds = painted[0] - started
@@ -93,7 +97,7 @@ def time_first_paint(path: Path, issues: list[tuple[int, str, int]], runs: int,
                                "lanes": len(view.timeline.lanes) if view.timeline else 0,
                                "first_paint_ms": round(seconds * 1000, 1)})
             # Let the list under the chart load before the next choice, as a user would read.
-            wait(lambda: not tasks.is_busy())
+            wait(lambda: not tasks.is_busy(), tasks.idle)
     finally:
         tasks.shutdown()
         view.deleteLater()

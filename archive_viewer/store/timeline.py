@@ -13,7 +13,7 @@ statement up by id: on an archive of 2.8 million statements an issue of 10,000 i
 a tenth of a second with the page cache warm.
 
 Lanes: by country, a statement is on the lane of the side its speaker represented in that meeting
-(participants.side, else the person's country); by speaker, on its speaker's lane. Joint
+(the person's country, else participants.side); by speaker, on its speaker's lane. Joint
 statements ("The two ministers ...") have a lane of their own, and so do statements without a
 speaker; a speaker whose country is unknown goes to "Country unknown".
 """
@@ -226,10 +226,13 @@ def issue_timeline(conn: sqlite3.Connection, f: Filter, issue: IssueRef | int,
     f = replace(f, issues=frozenset({issue.id}))
     q = CompiledFilter(f)
     if by == "country":
-        lane_key = ("coalesce('country:' || coalesce(side.side, speaker.country), :unknown)")
-        joins = ("LEFT JOIN participants AS side ON side.meeting_id = s.meeting_id "
-                 "AND side.person_id = s.speaker_id "
-                 "LEFT JOIN people AS speaker ON speaker.id = s.speaker_id")
+        # The side a speaker represented is the country they were filed under (people are
+        # found again by name and country; participants.side is that country, or NULL), so
+        # the side is looked up, a third of the query's time, only for a person without one.
+        lane_key = ("coalesce('country:' || coalesce(speaker.country, (SELECT side.side FROM "
+                    "participants AS side WHERE side.meeting_id = s.meeting_id AND "
+                    "side.person_id = s.speaker_id)), :unknown)")
+        joins = "LEFT JOIN people AS speaker ON speaker.id = s.speaker_id"
     else:
         lane_key = "'person:' || s.speaker_id"
         joins = ""
