@@ -26,10 +26,12 @@ from archive_viewer.timeline_marks import LaneMarks, buckets
 TILE_BINS = 128
 #: A bin with more statements of one lane than this is drawn as a bar.
 MAX_DOTS = 3
-#: Bars are shaded by how many statements they hold: up to 7, 15, 31, more.
-BAR_LEVELS = (7, 15, 31)
-#: How much of the mark colour (over the lane) each level of bar gets.
+#: How much of the mark colour (over the lane) each level of bar gets: bars are shaded by
+#: how many statements they hold, in steps spread from MAX_DOTS + 1 to the fullest bars
+#: expected at the zoom (bar_levels).
 BAR_STRENGTHS = (0.45, 0.65, 0.83, 1.0)
+#: The fullest bin is taken to hold this many times the busiest lane's average.
+PEAK_OVER_AVERAGE = 2.5
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,17 @@ class MarkTiles:
         self._metrics = metrics
         self._scale: TimeScale | None = None
         self._tiles: dict[tuple[int, int], Tile] = {}
+        self._levels: tuple[float, ...] = ()
+        self._busiest = max((len(lane.positions) for lane in lanes), default=0)
+        days = [day for lane in lanes if lane.days for day in (lane.days[0], lane.days[-1])]
+        self._span = (max(days) - min(days) + 1) if days else 1
 
     def set_scale(self, scale: TimeScale) -> None:
         if scale != self._scale:
             self._scale = scale
             self._tiles.clear()
+            self._levels = bar_levels(self._busiest, self._span,
+                                      self._metrics.bin_px / scale.pixels_per_day)
 
     def tile(self, lane: int, index: int) -> Tile:
         key = (lane, index)
@@ -182,11 +190,23 @@ class MarkTiles:
                 top = middle - step * (count - 1) / 2 - radius
                 dots.extend(QRectF(x - radius, top + step * n, dot, dot) for n in range(count))
             else:
-                level = next((n for n, most in enumerate(BAR_LEVELS) if count <= most), len(BAR_LEVELS))
+                level = next((n for n, most in enumerate(self._levels) if count <= most),
+                             len(self._levels))
                 # On whole pixels, drawn without antialiasing: crisp edges.
                 bars[level].append(QRectF(round(x - radius), round(middle - half_bar), round(dot),
                                           round(2 * half_bar)))
         return dots, bars
+
+
+def bar_levels(busiest: int, span_days: int, days_per_bin: float) -> tuple[float, ...]:
+    """The most statements a bar of each shade but the darkest holds: steps evenly spread (on
+    a log scale) from a bar's least, MAX_DOTS + 1, to the fullest bin expected at this zoom.
+    Computed from the busiest lane's average, not by counting every bin, so that each stretch
+    of the axis is shaded alike without being laid out first."""
+    least = MAX_DOTS + 1
+    peak = max(least * 2.0, PEAK_OVER_AVERAGE * busiest * max(1.0, days_per_bin) / max(1, span_days))
+    steps = len(BAR_STRENGTHS)
+    return tuple(least * (peak / least) ** (n / steps) for n in range(1, steps))
 
 
 def bar_half_height(metrics: ChartMetrics) -> float:

@@ -191,6 +191,13 @@ def issue_by_id(conn: sqlite3.Connection, issue_id: int) -> IssueRef | None:
     return IssueRef(*row) if row else None
 
 
+def issue_statement_count(conn: sqlite3.Connection, issue_id: int) -> int:
+    """How many statements are about the issue (narrower ones included), before any filter:
+    a count of its closure rows, read from their index alone."""
+    return int(conn.execute("SELECT count(*) FROM statement_issue_closure WHERE issue_id = ?",
+                            (issue_id,)).fetchone()[0])
+
+
 def issues_of_node(conn: sqlite3.Connection, kind: str, node_id: int) -> list[IssueRef]:
     """The issues the statements of a meeting, section or item are tagged with (as tagged, not
     their broader issues), the most used first."""

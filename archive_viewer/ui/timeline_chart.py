@@ -14,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -21,7 +22,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QSizePolicy, QToolTip, QWidget
 
 from archive_viewer.export.timeline_chart import (
     ChartColours,
@@ -459,6 +460,27 @@ class TimelineChart(QAbstractScrollArea):
                 if mark is not None:
                     self.mark_activated.emit(self.positions_at(mark))
         super().mouseReleaseEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            lane = self.lane_label_at(QPointF(event.pos()))
+            if lane is not None:  # the whole name, which the gutter may have cut short
+                QToolTip.showText(event.globalPos(), lane, self.viewport())
+            return True  # a mark's tooltip comes from the view, when its texts are read
+        return super().viewportEvent(event)
+
+    def lane_label_at(self, point: QPointF) -> str | None:
+        """"Japan: 3,336 statements" for a point over a lane's label, else None."""
+        if self._timeline is None or self._metrics is None or not self._lanes:
+            return None
+        view = self._view()
+        if point.x() >= view.area.left() or point.y() < view.area.top():
+            return None
+        lane = int((point.y() - view.area.top() + view.y_offset) // self._metrics.lane_height)
+        if not 0 <= lane < len(self._timeline.lanes):
+            return None
+        item = self._timeline.lanes[lane]
+        return f"{item.label}: {item.count:,} statement{'' if item.count == 1 else 's'}"
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         super().leaveEvent(event)

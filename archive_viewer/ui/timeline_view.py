@@ -326,12 +326,23 @@ class TimelineView(QWidget):
             self.chart.show_message(f"Reading the statements on {issue.name}…", [])
             self.caption.setText(f"{issue.name}: reading…")
             self.list.clear()
+            # A broad issue takes seconds: say how many statements are on their way.
+            self._tasks.run(lambda conn: store.issue_statement_count(conn, issue.id),
+                            lambda count: self._counted(token, issue, count),
+                            on_error=lambda _exc: None, key="timeline-count", priority=URGENT)
         else:
             self.caption.setText(self.caption.full_text().split("  ·  Updating")[0] + "  ·  Updating…")
         self._tasks.run(lambda conn: load_timeline(conn, f, issue.id, by),
                         lambda result: self._loaded(token, result, keep_view, path),
                         on_error=lambda exc: self._failed(token, exc),
                         key="timeline", priority=URGENT)
+
+    def _counted(self, token: int, issue: IssueRef, count: int) -> None:
+        if token != self._token or not shiboken6.isValid(self) or self._result is not None:
+            return
+        self.chart.show_message(f"Reading the statements on {issue.name}…", [
+            f"{count:,} statement{'' if count == 1 else 's'} in the archive are about it or a "
+            "narrower issue; the other filters are applied as they are read."])
 
     def _loaded(self, token: int, result: TimelineResult, keep_view: bool, path: Any) -> None:
         if token != self._token or not shiboken6.isValid(self) or path != self._tasks.db_path:
@@ -347,7 +358,8 @@ class TimelineView(QWidget):
             self._fit_chart_height()
         if not len(timeline):
             self._listed = []
-            self.list.clear()
+            self.list.setHtml(timeline_html.render_list(
+                [], colours_for(self.list.palette()), note="No statements to list."))
             self.chart.show_message(*self._empty_message(result))
         self._show_caption(result)
         self._update_buttons()
