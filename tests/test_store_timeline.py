@@ -227,3 +227,13 @@ def test_marks_group_by_day_then_by_bin(conn) -> None:
     first = bucket_of_day(joint, scale, 2, 9)
     assert first is not None and bucket_at(joint, scale, first[0] + 3, 9, 7.0) == first
     assert bucket_at(joint, scale, first[0] + 60, 9, 7.0) is None
+
+
+def test_a_period_of_the_timeline_keeps_only_its_lanes_with_statements(conn) -> None:
+    timeline = issue_timeline(conn, Filter(), issue(conn, "North Korea"), "speaker")
+    day = date(2018, 5, 9).toordinal()
+    period = timeline.between(day - 30, day)
+    assert [(lane.label, lane.count) for lane in period.lanes] == [("Shinzo Abe (Japan)", 2), ("Joint", 2)]
+    assert [m.statement_id for m in period.marks()] == [
+        m.statement_id for m in timeline.marks() if m.held_on == "2018-05-09"]
+    assert len(timeline.between(day + 1, day + 400)) == 0

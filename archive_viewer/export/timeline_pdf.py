@@ -37,7 +37,7 @@ from archive_viewer.timeline_html import MarkColours, render_list
 from archive_viewer.timeline_marks import lane_marks
 
 #: Statements the PDF lists (the first ones of the period): beyond, the PDF says how to narrow.
-LIST_LIMIT = 2000
+LIST_LIMIT = 1000
 PAPERS = ("a4", "letter")
 
 
@@ -53,6 +53,10 @@ class TimelineExport:
     @property
     def positions(self) -> range:
         return self.timeline.positions_between(self.first_day, self.last_day)
+
+    @property
+    def whole(self) -> bool:
+        return (self.first_day, self.last_day) == (self.timeline.first_day, self.timeline.last_day)
 
 
 def export_timeline_with(conn: sqlite3.Connection, export: TimelineExport, output: Path, *,
@@ -82,7 +86,9 @@ def write_timeline_pdf(export: TimelineExport, statements: list[TimelineStatemen
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
     path = Path(path)
     check_target(path)
-    timeline = export.timeline
+    # The period's statements, on the lanes that have some: a period of a speaker timeline
+    # would otherwise be pages of empty lanes.
+    timeline = export.timeline.between(export.first_day, export.last_day)
     exported_on = exported_on or date.today()
     title = title_of(timeline)
     total = len(export.positions)
@@ -93,10 +99,10 @@ def write_timeline_pdf(export: TimelineExport, statements: list[TimelineStatemen
     buffer = QBuffer()
     writer = new_writer(buffer, paper=paper, title=title, subject=subject)
     pages = Pages(writer)
-    intro = pages.document(_intro_html(export, total, period, archive_name, exported_on))
+    intro = pages.document(_intro_html(export, timeline, total, period, archive_name, exported_on))
     intro_height = intro.documentLayout().documentSize().height()
     metrics = ChartMetrics.for_font(pages.font, timeline.lanes, device=writer,
-                                    max_gutter=pages.body_width * 0.3)
+                                    max_gutter=pages.body_width * 0.38)
     # Lanes per chart page: the first page also holds the introduction and the note under it.
     note_height = metrics.line * 3
     first_room = pages.body_height - intro_height - metrics.header - note_height - metrics.line
@@ -121,7 +127,7 @@ def write_timeline_pdf(export: TimelineExport, statements: list[TimelineStatemen
         raise ExportError("The PDF could not be started (Qt refused to paint into it).")
     try:
         painter.setFont(pages.font)
-        chart = _Chart(export, metrics, pages)
+        chart = _Chart(export, timeline, metrics, pages)
         for number, lanes in enumerate(lane_pages):
             if number:
                 writer.newPage()
@@ -148,14 +154,15 @@ def write_timeline_pdf(export: TimelineExport, statements: list[TimelineStatemen
 class _Chart:
     """The chart across the page's body: the export's days fitted to its width."""
 
-    def __init__(self, export: TimelineExport, metrics: ChartMetrics, pages: Pages) -> None:
-        self.export = export
+    def __init__(self, export: TimelineExport, timeline: Timeline, metrics: ChartMetrics,
+                 pages: Pages) -> None:
+        self.timeline = timeline
         self.metrics = metrics
         self.pages = pages
         self.colours = ChartColours.paper()
         width = pages.body_width - metrics.gutter
         self.scale = TimeScale.fitted(export.first_day, export.last_day, width)
-        self.tiles = MarkTiles(lane_marks(export.timeline), metrics)
+        self.tiles = MarkTiles(lane_marks(timeline), metrics)
         self.tiles.set_scale(self.scale)
 
     def paint(self, painter: QPainter, lanes: range, top: float) -> float:
@@ -165,7 +172,7 @@ class _Chart:
         area = QRectF(left + m.gutter, top + m.header, self.pages.body_width - m.gutter,
                       len(lanes) * m.lane_height)
         view = View(area, 0.0, lanes.start * m.lane_height)
-        all_lanes = self.export.timeline.lanes
+        all_lanes = self.timeline.lanes
         paint_lanes(painter, all_lanes, self.tiles, self.scale, view, self.colours, m)
         paint_axis(painter, self.scale, view, self.colours, m, top)
         paint_gutter(painter, all_lanes, view, self.colours, m, left)
@@ -177,28 +184,30 @@ def _paint_note(pages: Pages, painter: QPainter, top: float, chart: _Chart) -> N
     painter.save()
     painter.setFont(pages.small_font)
     painter.setPen(chart.colours.muted)
-    what = ("country (the side each speaker represented)" if chart.export.timeline.by == "country"
+    what = ("country (the side each speaker represented)" if chart.timeline.by == "country"
             else "speaker")
     painter.drawText(QRectF(pages.body_left, top, pages.body_width, chart.metrics.line * 2.4),
                      int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft),
                      f"One lane per {what}, joint statements on their own lane. Each dot is a "
                      f"statement, on the date of its meeting; a bar stands for more than three on "
-                     f"one lane and day. The numbers are the statements of each lane.")
+                     f"one lane and day. The numbers are the statements of each lane in the "
+                     f"period shown.")
     painter.restore()
 
 
-def _intro_html(export: TimelineExport, total: int, period: str, archive_name: str,
-                exported_on: date) -> str:
+def _intro_html(export: TimelineExport, shown: Timeline, total: int, period: str,
+                archive_name: str, exported_on: date) -> str:
     timeline = export.timeline
     muted = Colours().muted
     lines = [f"{total:,} statement{'' if total == 1 else 's'} about {timeline.issue.name} and its "
-             f"narrower issues, {period}, on {len(timeline.lanes)} "
-             f"lane{'' if len(timeline.lanes) == 1 else 's'} by {timeline.by}."]
+             f"narrower issues, {period}, on {len(shown.lanes)} "
+             f"lane{'' if len(shown.lanes) == 1 else 's'} by {timeline.by}."]
     whole = (timeline.first_day, timeline.last_day)
-    if (export.first_day, export.last_day) != whole and whole[0] is not None and whole[1] is not None:
+    if not export.whole and whole[0] is not None and whole[1] is not None:
         lines.append(f"The timeline runs from {period_label(whole[0], whole[0])} to "
-                     f"{period_label(whole[1], whole[1])} ({len(timeline):,} statements); this is "
-                     "the period that was in view.")
+                     f"{period_label(whole[1], whole[1])} ({len(timeline):,} statements on "
+                     f"{len(timeline.lanes)} lanes); this is the period that was in view, and "
+                     "its lanes with a statement.")
     if export.others:
         lines.append(f"Filtered: {export.others}.")
     if timeline.undated_ids:

@@ -115,6 +115,22 @@ class Timeline:
                 for sid, day, index in zip(self.statement_ids, self.days, self.lanes_of, strict=True)
                 if wanted is None or index == wanted]
 
+    def between(self, first_day: int, last_day: int) -> Timeline:
+        """The statements held from ``first_day`` to ``last_day`` only, on the lanes that have
+        some (in the same order, counted for the period); undated ones are left out."""
+        span = self.positions_between(first_day, last_day)
+        counts = [0] * len(self.lanes)
+        for position in span:
+            counts[self.lanes_of[position]] += 1
+        kept = [n for n, count in enumerate(counts) if count]
+        renumber = {old: new for new, old in enumerate(kept)}
+        lanes = tuple(replace(self.lanes[n], count=counts[n]) for n in kept)
+        return Timeline(self.issue, self.by, self.filter, lanes,
+                        array("l", self.days[span.start:span.stop]),
+                        array("l", (renumber[self.lanes_of[p]] for p in span)),
+                        array("q", self.statement_ids[span.start:span.stop]),
+                        array("q", self.section_ids[span.start:span.stop]))
+
     def positions_between(self, first_day: int, last_day: int) -> range:
         """Positions (indexes into the columns) of the statements held from ``first_day`` to
         ``last_day``, both included."""
