@@ -239,8 +239,18 @@ def test_zooming_narrows_the_days_and_the_list_and_fit_shows_all(qtbot, window: 
     for _ in range(3):
         view.zoom_out_button.click()
     assert chart.scale.pixels_per_day == pytest.approx(zoomed / 1.5 ** 3)
+    # A filter change keeps the zoom and the days in view.
+    days, ppd = chart.visible_days(), chart.scale.pixels_per_day
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        window.filter_state.update(countries={"Republic of Korea"})  # the same first and last day
+    assert chart.scale.pixels_per_day == pytest.approx(ppd)
+    assert abs(chart.visible_days()[0] - days[0]) <= 1
+    chart.grab()  # paints at that zoom
     qtbot.keyClick(chart, Qt.Key.Key_0)
-    assert chart.visible_days() == whole and not view.zoom_out_button.isEnabled()
+    assert not view.zoom_out_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        window.filter_state.clear()
+    assert chart.visible_days() == whole
     ppd = chart.scale.pixels_per_day
     qtbot.keyClick(chart, Qt.Key.Key_Plus)
     assert chart.scale.pixels_per_day == pytest.approx(ppd * 1.5)

@@ -138,10 +138,9 @@ class TimelineChart(QAbstractScrollArea):
             if old_scale is not None and not self._fitted:
                 # The same dates in view at the same zoom, if the new data still reach them.
                 middle = old_scale.day_at(previous[1] + self._area_width() / 2)  # type: ignore[index]
-                self._scale = self._fit_scale()
-                self._scale = TimeScale(self._scale.first_day, self._scale.last_day,
-                                        max(self._min_ppd(), old_scale.pixels_per_day))
-                self._update_scroll_bars()
+                fitted = self._fit_scale()
+                self._set_scale(TimeScale(fitted.first_day, fitted.last_day,
+                                          max(fitted.pixels_per_day, old_scale.pixels_per_day)))
                 self._centre_on(middle)
             else:
                 self._fit()
@@ -405,7 +404,7 @@ class TimelineChart(QAbstractScrollArea):
         super().resizeEvent(event)
         if not self._lanes:
             return
-        if self._fitted:
+        if self._fitted or (self._scale is not None and self._scale.pixels_per_day < self._min_ppd()):
             self._fit()
         else:
             self._update_scroll_bars()
