@@ -342,3 +342,20 @@ def test_the_pdf_export_holds_the_chart_and_the_statements(
     assert reader.metadata.title == "Issue timeline: North Korea"
     # The chart is vector graphics: no image on the chart's page.
     assert not reader.pages[0].images
+
+
+def test_the_view_is_built_when_first_shown_and_the_dock_comes_back_where_it_was(
+        qtbot, window: MainWindow, samples_archive: Path) -> None:
+    assert window.timeline._view is None  # noqa: SLF001 (nothing of it loads at start-up)
+    assert not window.timeline.dock.isVisible()
+    window.actions.issue_timeline.trigger()
+    assert window.timeline._view is not None  # noqa: SLF001
+    window.close()  # saves the window's state
+    again = MainWindow(samples_archive)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.timeline.dock.isVisible()
+    title, _lines = again.timeline.view.chart.message()
+    assert title == "Choose an issue"
+    qtbot.waitUntil(lambda: not again.tasks.is_busy(), timeout=TIMEOUT)

@@ -4,6 +4,11 @@ The window creates one TimelineController; everything that reaches the timeline 
 Timeline…, "Show Timeline" on an issue in the sidebar, the tree's context menu, an issue tag in
 the detail pane, File ▸ Export Issue Timeline to PDF… — goes through it, and a mark clicked in
 the timeline comes back through it to the tree and the detail pane.
+
+The view itself (and the chart, the drawing, the timeline queries) is imported and built when
+the timeline is first shown, not at start-up: every module loaded after PySide6 costs start-up
+time, and most sessions never open the timeline. The dock exists from the start, empty, so that
+the window's saved state can place it.
 """
 from __future__ import annotations
 
@@ -13,11 +18,9 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
 
-from archive_viewer.store import timeline as store
-from archive_viewer.ui.timeline_view import TimelineView
-
 if TYPE_CHECKING:
     from archive_viewer.ui.main_window import MainWindow
+    from archive_viewer.ui.timeline_view import TimelineView
 
 #: The dock's height when first shown (the tree and the detail pane keep the rest).
 FIRST_HEIGHT = 340
@@ -28,11 +31,10 @@ MENU_ISSUES = 12
 class TimelineDock(QDockWidget):
     """The dock the view lives in: at the bottom of the window, hidden until used."""
 
-    def __init__(self, view: TimelineView, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Issue Timeline", parent)
         self.setObjectName("timelineDock")  # restoreState() finds it by this name
         self.setAccessibleName("Issue timeline")
-        self.setWidget(view)
         self.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea
                              | Qt.DockWidgetArea.TopDockWidgetArea
                              | Qt.DockWidgetArea.RightDockWidgetArea)
@@ -47,15 +49,28 @@ class TimelineController(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.view = TimelineView(window.tasks, window.filter_state)
-        self.dock = TimelineDock(self.view, window)
+        self._view: TimelineView | None = None
+        self.dock = TimelineDock(window)
         self._sized = False
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
-        self.view.statement_activated.connect(self.open_statement)
-        self.view.export_requested.connect(self.export_pdf)
+        # Shown by the window's restored state: the view is needed now.
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.view)
         window.sidebar.issue_timeline_requested.connect(self.show_issue)
         window.detail.issue_activated.connect(self.show_issue_named)
+
+    @property
+    def view(self) -> TimelineView:
+        """The view, built on first use."""
+        if self._view is None:
+            from archive_viewer.ui.timeline_view import TimelineView
+
+            window = self._window
+            self._view = TimelineView(window.tasks, window.filter_state)
+            self._view.statement_activated.connect(self.open_statement)
+            self._view.export_requested.connect(self.export_pdf)
+            self.dock.setWidget(self._view)
+        return self._view
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -101,8 +116,8 @@ class TimelineController(QObject):
         from archive_viewer.export.timeline_pdf import TimelineExport
 
         window = self._window
-        timeline = self.view.timeline
-        days = self.view.visible_days()
+        timeline = self._view.timeline if self._view is not None else None
+        days = self._view.visible_days() if self._view is not None else None
         if timeline is None or not len(timeline) or days is None:
             window.statusBar().showMessage(
                 "Show an issue's timeline first (View ▸ Issue Timeline…), then export it.", 6000)
@@ -116,9 +131,11 @@ class TimelineController(QObject):
 
     def add_node_issues(self, menu: QMenu, kind: str, node_id: int) -> None:
         """The tree's context menu: "Issue Timeline ▸" with the issues of the node's statements."""
+        from archive_viewer.store.timeline import issues_of_node
+
         window = self._window
         try:
-            issues = store.issues_of_node(window._gui_connection(), kind, node_id)  # noqa: SLF001
+            issues = issues_of_node(window._gui_connection(), kind, node_id)  # noqa: SLF001
         except Exception:  # noqa: BLE001 (a menu never fails for want of its extra entries)
             return
         if not issues:
@@ -133,7 +150,9 @@ class TimelineController(QObject):
     # -- the archive -----------------------------------------------------------------------
 
     def archive_changed(self) -> None:
-        self.view.reset()
+        if self._view is not None:
+            self._view.reset()
 
     def refresh(self) -> None:
-        self.view.refresh()
+        if self._view is not None:
+            self._view.refresh()
