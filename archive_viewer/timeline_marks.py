@@ -8,6 +8,7 @@ thousand days per lane.
 from __future__ import annotations
 
 from array import array
+import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
@@ -34,19 +35,24 @@ class LaneMarks:
 
 
 def lane_marks(timeline: Timeline) -> list[LaneMarks]:
-    """Each lane's marks grouped by day (the timeline's columns are sorted by day already)."""
-    per_lane: list[tuple[array, array, array]] = [
-        (array("l"), array("l"), array("l")) for _ in timeline.lanes]
-    for position, (day, lane) in enumerate(zip(timeline.days, timeline.lanes_of, strict=True)):
-        days, starts, positions = per_lane[lane]
-        if not days or days[-1] != day:
-            days.append(day)
-            starts.append(len(positions))
-        positions.append(position)
+    """Each lane's marks grouped by day (the timeline's columns are sorted by day already).
+
+    Written as list comprehensions over each lane's positions rather than one loop appending
+    to every lane: half the time for the half million statements of a broad issue.
+    """
+    per_lane: list[list[int]] = [[] for _ in timeline.lanes]
+    add = [positions.append for positions in per_lane]
+    for position, lane in enumerate(timeline.lanes_of):
+        add[lane](position)
+    all_days = timeline.days
     out = []
-    for days, starts, positions in per_lane:
+    for positions in per_lane:
+        days_of = [all_days[p] for p in positions]
+        starts = [0] + [n for n in range(1, len(days_of)) if days_of[n] != days_of[n - 1]]
+        days = [days_of[n] for n in starts] if days_of else []
         starts.append(len(positions))
-        out.append(LaneMarks(days, starts, positions))
+        out.append(LaneMarks(array("l", days), array("l", starts if days_of else [0]),
+                             array("l", positions)))
     return out
 
 
@@ -59,30 +65,32 @@ def buckets(lane: LaneMarks, scale: TimeScale, x_from: float, x_to: float,
             bin_px: int = 1) -> list[Bucket]:
     """The lane's marks whose centres lie in [x_from, x_to), grouped in bins of ``bin_px``
     pixels (counted from x = 0, so that any stretch gives the same bins). A bin of one day is
-    drawn at that day; a bin of several days in the middle of them."""
+    drawn at that day; a bin of several days in the middle of them.
+
+    Steps from bin to bin (a bisection finds where each ends), not from day to day: zoomed out,
+    a bin holds weeks of days."""
     days, starts = lane.days, lane.starts
-    first = bisect_left(days, _day_from(scale, x_from))
-    last = bisect_right(days, _day_to(scale, x_to))
+    index = bisect_left(days, _day_from(scale, x_from))
+    stop = bisect_right(days, _day_to(scale, x_to))
     ppd = scale.pixels_per_day
-    base = scale.x_of_mark(scale.first_day) - scale.first_day * ppd  # x = base + day * ppd
+    first_day = scale.first_day
+    offset = scale.x_of_mark(first_day)  # x = offset + (day - first_day) * ppd, as x_of_mark
     out: list[Bucket] = []
-    cell = -1
-    x0 = x1 = 0.0
-    count = first_day = index_before = 0
-    for index in range(first, last):
-        x = base + days[index] * ppd
-        if x < x_from or x >= x_to:
+    while index < stop:
+        x = offset + (days[index] - first_day) * ppd
+        if x >= x_to:
+            break
+        if x < x_from:
+            index += 1
             continue
-        here = int(x // bin_px)
-        if here != cell:
-            if count:
-                out.append(((x0 + x1) / 2, count, first_day, index_before))
-            cell, x0, count, first_day = here, x, 0, index
-        x1 = x
-        index_before = index
-        count += starts[index + 1] - starts[index]
-    if count:
-        out.append(((x0 + x1) / 2, count, first_day, index_before))
+        cell_end = min((int(x // bin_px) + 1) * bin_px, x_to)
+        # The first day whose mark is at or past the bin's end.
+        next_day = first_day + math.ceil((cell_end - offset) / ppd - 1e-9)
+        end = bisect_left(days, next_day, index + 1, stop)
+        last = end - 1
+        x_last = offset + (days[last] - first_day) * ppd
+        out.append(((x + x_last) / 2, starts[end] - starts[index], index, last))
+        index = end
     return out
 
 

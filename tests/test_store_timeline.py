@@ -6,7 +6,9 @@ or the filter SQL the app uses.
 """
 from __future__ import annotations
 
+import random
 import sqlite3
+from array import array
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +27,7 @@ from archive_viewer.store.timeline import (
     statement_details,
 )
 from archive_viewer.timeline_axis import MIN_SPAN_DAYS, TimeScale, context_ticks, period_label, ticks
-from archive_viewer.timeline_marks import bucket_at, bucket_of_day, buckets, lane_marks
+from archive_viewer.timeline_marks import LaneMarks, bucket_at, bucket_of_day, buckets, lane_marks
 
 
 @pytest.fixture(scope="module")
@@ -237,3 +239,27 @@ def test_a_period_of_the_timeline_keeps_only_its_lanes_with_statements(conn) -> 
     assert [m.statement_id for m in period.marks()] == [
         m.statement_id for m in timeline.marks() if m.held_on == "2018-05-09"]
     assert len(timeline.between(day + 1, day + 400)) == 0
+
+
+def test_bins_match_a_mark_by_mark_grouping_at_any_zoom_and_stretch() -> None:
+    rng = random.Random(7)
+    for _trial in range(300):
+        days = sorted({rng.randint(730_000, 740_000) for _ in range(rng.randint(1, 300))})
+        starts = [0]
+        for _day in days:
+            starts.append(starts[-1] + rng.randint(1, 5))
+        lane = LaneMarks(array("l", days), array("l", starts), array("l", range(starts[-1])))
+        scale = TimeScale.fitted(730_000, 740_000, rng.choice([300, 1000, 5000, 400_000]))
+        bin_px = rng.choice([1, 5, 9])
+        x_from = rng.choice([0.0, rng.uniform(0, scale.width / 2)])
+        x_to = x_from + rng.uniform(1, scale.width)
+        cells: dict[int, list[int]] = {}
+        for index, day in enumerate(days):
+            x = scale.x_of_mark(day)
+            if x_from <= x < x_to:
+                cells.setdefault(int(x // bin_px), []).append(index)
+        expected = [(starts[c[-1] + 1] - starts[c[0]], c[0], c[-1]) for _cell, c in sorted(cells.items())]
+        found = buckets(lane, scale, x_from, x_to, bin_px)
+        assert [b[1:] for b in found] == expected
+        for (x, _count, first, last) in found:
+            assert x == pytest.approx((scale.x_of_mark(days[first]) + scale.x_of_mark(days[last])) / 2)

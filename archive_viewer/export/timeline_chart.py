@@ -12,6 +12,7 @@ second row naming the year or month of short labels), one lane per row below it.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -190,8 +191,7 @@ class MarkTiles:
                 top = middle - step * (count - 1) / 2 - radius
                 dots.extend(QRectF(x - radius, top + step * n, dot, dot) for n in range(count))
             else:
-                level = next((n for n, most in enumerate(self._levels) if count <= most),
-                             len(self._levels))
+                level = bisect_left(self._levels, count)  # the first level holding count
                 # On whole pixels, drawn without antialiasing: crisp edges.
                 bars[level].append(QRectF(round(x - radius), round(middle - half_bar), round(dot),
                                           round(2 * half_bar)))
