@@ -359,3 +359,21 @@ def test_the_view_is_built_when_first_shown_and_the_dock_comes_back_where_it_was
     title, _lines = again.timeline.view.chart.message()
     assert title == "Choose an issue"
     qtbot.waitUntil(lambda: not again.tasks.is_busy(), timeout=TIMEOUT)
+
+
+def test_the_issue_box_takes_a_name_or_a_synonym_typed(qtbot, window: MainWindow) -> None:
+    window.actions.issue_timeline.trigger()
+    view = window.timeline.view
+    box = view.issue_box
+    qtbot.waitUntil(lambda: box.count() > 0, timeout=TIMEOUT)
+    names = [box.itemText(n) for n in range(box.count())]
+    assert "North Korea" in names and "    Abduction issue" in names  # narrower ones indented
+    for typed, shown_as in (("abduction issue", "Abduction issue"), ("DPRK", "North Korea")):
+        box.lineEdit().setText(typed)
+        with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+            qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+        assert view.issue.name == shown_as == box.currentText()
+    box.lineEdit().setText("no such issue")
+    with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):
+        qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert view.chart.message()[0] == "No issue called “no such issue”"

@@ -16,12 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
-    QCompleter,
     QHBoxLayout,
     QLabel,
     QSplitter,
@@ -40,6 +38,7 @@ from archive_viewer.timeline_axis import period_label
 from archive_viewer.timeline_marks import LaneMarks, lane_marks
 from archive_viewer.ui.detail_pane import ElidedLabel, SafeTextBrowser, colours_for
 from archive_viewer.ui.filter_state import FilterState
+from archive_viewer.ui.issue_chooser import IssueChooser
 from archive_viewer.ui.tasks import URGENT, TaskRunner
 from archive_viewer.ui.timeline_chart import TimelineChart
 
@@ -99,7 +98,6 @@ class TimelineView(QWidget):
         self._token = 0
         self._stale = False  # the filter changed while hidden
         self._result: TimelineResult | None = None
-        self._issues: list[IssueRef] = []
         self._issues_loaded = False
         self._texts: dict[int, TimelineStatement] = {}
         self._hover: tuple[list[int], QPoint | None] | None = None
@@ -107,25 +105,9 @@ class TimelineView(QWidget):
         self._listed: list[TimelineStatement] = []
 
         # The controls: issue, lanes, zoom, export.
-        self.issue_box = QComboBox(self)
-        self.issue_box.setObjectName("timelineIssue")
-        self.issue_box.setAccessibleName("Issue")
-        self.issue_box.setToolTip("The issue whose statements are shown (narrower issues included)")
-        self.issue_box.setEditable(True)
-        self.issue_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.issue_box.setMinimumContentsLength(22)
-        self.issue_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.issue_box.lineEdit().setPlaceholderText("Choose an issue…")
-        self._names = QStringListModel(self)
-        completer = QCompleter(self._names, self.issue_box)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.activated.connect(self._issue_named)
-        self.issue_box.setCompleter(completer)
-        self.issue_box.activated.connect(self._issue_picked)
-        self.issue_box.lineEdit().returnPressed.connect(
-            lambda: self._issue_named(self.issue_box.currentText()))
+        self.issue_box = IssueChooser(self)
+        self.issue_box.issue_chosen.connect(self.show_issue)
+        self.issue_box.name_entered.connect(self.show_issue_named)
         issue_label = QLabel("&Issue:", self)
         issue_label.setBuddy(self.issue_box)
 
@@ -251,7 +233,7 @@ class TimelineView(QWidget):
         """Show the timeline of this issue (name: for the messages until it is read)."""
         self._issue = IssueRef(issue_id, name or (self._issue.name if self._issue and
                                                   self._issue.id == issue_id else f"issue {issue_id}"))
-        self._set_box_text(self._issue.name)
+        self.issue_box.show_name(self._issue.name)
         self._load(new_issue=True)
 
     def show_issue_named(self, name: str) -> None:
@@ -287,16 +269,16 @@ class TimelineView(QWidget):
         self._token += 1
         self._issue = None
         self._result = None
-        self._issues, self._issues_loaded = [], False
+        self._issues_loaded = False
+        self.issue_box.set_issues([])
         self._texts.clear()
-        self._set_box_text("")
+        self.issue_box.show_name("")
         self._show_nothing()
         if self.isVisible():
             self._load_issues()
 
     def focus_issue_box(self) -> None:
-        self.issue_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.issue_box.lineEdit().selectAll()
+        self.issue_box.focus_for_typing()
 
     def visible_days(self) -> tuple[int, int] | None:
         return self.chart.visible_days()
@@ -350,7 +332,7 @@ class TimelineView(QWidget):
         self._result = result
         timeline = result.timeline
         self._issue = timeline.issue
-        self._set_box_text(timeline.issue.name)
+        self.issue_box.show_name(timeline.issue.name)
         lanes_before = len(self.chart.timeline.lanes) if self.chart.timeline is not None else -1
         self.chart.set_timeline(timeline if len(timeline) else None, keep_view=keep_view,
                                 marks=result.marks)
@@ -453,35 +435,8 @@ class TimelineView(QWidget):
     def _issues_read(self, issues: list[IssueRef], path: Any) -> None:
         if not shiboken6.isValid(self) or path != self._tasks.db_path:
             return
-        self._issues, self._issues_loaded = issues, True
-        text = self.issue_box.currentText()
-        self.issue_box.blockSignals(True)
-        self.issue_box.clear()
-        for issue in issues:
-            self.issue_box.addItem("    " * issue.depth + issue.name, issue.id)
-        self.issue_box.blockSignals(False)
-        self._names.setStringList([issue.name for issue in issues])
-        self._set_box_text(text)
-
-    def _set_box_text(self, name: str) -> None:
-        self.issue_box.blockSignals(True)
-        index = next((n for n, issue in enumerate(self._issues) if issue.name == name), -1)
-        self.issue_box.setCurrentIndex(index)
-        self.issue_box.setEditText(name)
-        self.issue_box.blockSignals(False)
-
-    def _issue_picked(self, index: int) -> None:
-        issue_id = self.issue_box.itemData(index)
-        if isinstance(issue_id, int):
-            self.show_issue(issue_id, self._issues[index].name)
-
-    def _issue_named(self, name: str) -> None:
-        name = name.strip()
-        issue = next((i for i in self._issues if i.name.casefold() == name.casefold()), None)
-        if issue is not None:
-            self.show_issue(issue.id, issue.name)
-        elif name:
-            self.show_issue_named(name)
+        self._issues_loaded = True
+        self.issue_box.set_issues(issues)
 
     def _named_issue_found(self, issue: IssueRef | None, name: str, path: Any) -> None:
         if not shiboken6.isValid(self) or path != self._tasks.db_path:
