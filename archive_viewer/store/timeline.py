@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from archive_viewer.store.filter_sql import CompiledFilter
-from archive_viewer.store.filters import Filter
-from archive_viewer.store.queries import _fetch  # where an FTS5 error becomes a SearchHint
+from archive_viewer.store.filters import Filter, SearchHint
+from archive_viewer.store.queries import _NOT_ABOUT_THE_QUERY, SEARCH_HINT_MESSAGE
 
 BY = ("country", "speaker")
 
@@ -272,7 +272,7 @@ def issue_timeline(conn: sqlite3.Connection, f: Filter, issue: IssueRef | int,
         WHERE {" AND ".join(conditions)}
         ORDER BY day, s.id"""
     params = {**q.params, "joint": JOINT, "none": NO_SPEAKER, "unknown": UNKNOWN_COUNTRY}
-    rows = _fetch(conn, sql, params, searching=q.uses_fts)
+    rows = _rows(conn, sql, params, searching=q.uses_fts)
     lane_numbers: dict[str, int] = {}
     counts: list[int] = []
     days, lanes_of = array("l"), array("l")
@@ -299,6 +299,21 @@ def issue_timeline(conn: sqlite3.Connection, f: Filter, issue: IssueRef | int,
     lanes_of = array("l", (renumber[index] for index in lanes_of))
     lanes = tuple(Lane(key, labels[key], counts[lane_numbers[key]]) for key in order)
     return Timeline(issue, by, f, lanes, days, lanes_of, statement_ids, section_ids, tuple(undated))
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, object], *,
+          searching: bool, batch: int = 10_000) -> Iterator[tuple]:
+    """The rows of ``sql`` a batch at a time (a broad issue's half a million rows are never
+    all in memory as tuples); an FTS5 error in a search becomes a SearchHint, as in queries."""
+    try:
+        cursor = conn.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    except sqlite3.OperationalError as exc:
+        message = str(exc).lower()
+        if searching and not any(words in message for words in _NOT_ABOUT_THE_QUERY):
+            raise SearchHint(SEARCH_HINT_MESSAGE) from exc
+        raise
 
 
 def _lane_rank(key: str, count: int, label: str) -> tuple[int, int, str]:
