@@ -1,7 +1,7 @@
 """The `archive-viewer` command: the window by default, and `import`, `stats`, `parse`,
-`export-pdf`, `export-statements`, `bundle`, `open`, `cite` and `register-links` for the
-terminal and scripts. No Qt here: the window's module (and the PDF export's) is imported only
-when it is used.
+`export-pdf`, `export-statements`, `bundle`, `open`, `cite`, `register-links`, `people` and
+`timeline` for the terminal and scripts. No Qt here: the window's module (and the PDF
+export's) is imported only when it is used.
 
 Exit status: 0 success; 1 some files failed to import (or an unexpected error); 2 the command
 could not run (bad --db, a file that is not a meeting document, a usage error); 130 Ctrl-C.
@@ -120,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
     split.add_argument("--spelling", action="append", metavar="NAME",
                        help="only this spelling (repeatable; default: all but the person's own)")
     split.set_defaults(run=run_people_split)
+    timeline = commands.add_parser(
+        "timeline", parents=[db_option], help="an issue's statements through time, by lane",
+        description="Every statement about an issue (narrower issues included) in date order, "
+                    "one lane per country (the side the speaker represented) or per speaker, "
+                    "joint statements on their own lane: the window's Issue Timeline as text.",
+    )
+    timeline.add_argument("--issue", required=True, metavar="NAME",
+                          help="the issue's name or one of its synonyms (case is ignored)")
+    timeline.add_argument("--by", choices=("country", "speaker"), default="country",
+                          help="one lane per country (default) or per speaker")
+    timeline.add_argument("--json", action="store_true", help="print the timeline as JSON")
+    timeline.set_defaults(run=run_timeline)
 
     parser.set_defaults(run=run_gui)
     return parser
@@ -325,6 +337,37 @@ def run_export_pdf(args: argparse.Namespace) -> int:
                f"(set {DEBUG_ENV}=1 to see the details)")
         return EXIT_FAILED
     print(f"Wrote {result.path} ({result.pages} page{'' if result.pages == 1 else 's'})")
+    return EXIT_OK
+
+
+def run_timeline(args: argparse.Namespace) -> int:
+    from difflib import get_close_matches
+
+    from archive_viewer.store.connection import connect
+    from archive_viewer.store.filters import Filter
+    from archive_viewer.store.timeline import find_issue, issue_catalogue, issue_timeline
+    from archive_viewer.timeline_report import report_lines, timeline_report
+
+    with _open_archive(args.db, create=False) as archive:
+        db_path = archive.path
+    conn = connect(db_path, readonly=True)
+    try:
+        issue = find_issue(conn, args.issue)
+        if issue is None:
+            names = [i.name for i in issue_catalogue(conn)]
+            close = get_close_matches(args.issue, names, n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(n) for n in close)}?" if close else (
+                " The names are in the issue thesaurus (resources/issues.toml).")
+            _error(f"no issue called {args.issue!r} in {db_path}.{hint}")
+            return EXIT_UNUSABLE
+        report = timeline_report(conn, issue_timeline(conn, Filter(), issue, args.by))
+    finally:
+        conn.close()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for line in report_lines(report):
+            print(line)
     return EXIT_OK
 
 

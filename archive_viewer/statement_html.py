@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
+from urllib.parse import quote
 
 from archive_viewer.citation import source_label
 from archive_viewer.side_by_side import Side, SideRow, side_by_side_rows, sides_of
@@ -603,12 +604,7 @@ class _Page:
         """The statement's issues, on a line of their own below it."""
         if not statement.issues:
             return ""
-        c = self.colours
-        return "<br>" + " ".join(
-            f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
-            f"&nbsp;{esc(issue)}&nbsp;</span>"
-            for issue in statement.issues
-        )
+        return "<br>" + " ".join(self._tag(issue) for issue in statement.issues)
 
     def _table(self, rows: list[str]) -> str:
         return "".join(rows) if self.paper else _table(rows)
@@ -621,6 +617,16 @@ class _Page:
                 return ", ".join(p for p in (person.title, person.country if with_country else None)
                                  if p)
         return (statement.speaker_country or "") if with_country else ""
+
+    def _tag(self, issue: str) -> str:
+        """An issue tag; on screen a link (issue:NAME) that opens the issue's timeline."""
+        c = self.colours
+        tag = (f'<span style="background-color:{c.tag_bg}; color:{c.tag_fg}; font-size:small;">'
+               f"&nbsp;{esc(issue)}&nbsp;</span>")
+        if self.paper:
+            return tag
+        return (f'<a href="issue:{quote(issue, safe="")}" style="text-decoration:none; '
+                f'color:{c.tag_fg};">{tag}</a>')
 
     def _row(self, statement: StatementLike, colour: str, *, with_speaker: bool,
              first_in_item: bool = True) -> str:

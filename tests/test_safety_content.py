@@ -32,8 +32,8 @@ from archive_viewer.store import Archive
 from archive_viewer.ui.main_window import MainWindow
 from archive_viewer.ui.search_results import SearchResultsModel
 
-#: The pane's own links: a person's page.
-OWN_LINK = re.compile(r"person:\d+")
+#: The pane's own links: a person's page, an issue's timeline (its name, percent-encoded).
+OWN_LINK = re.compile(r"person:\d+|issue:[A-Za-z0-9%._~-]+")
 
 TIMEOUT = 10_000
 LOCAL_IMAGE = "LOCAL_IMAGE"  # replaced by the file: URL of a real PNG in the test's folder
@@ -500,14 +500,14 @@ def test_the_pdf_prints_markup_as_text_and_holds_no_image_link_or_script(
 
     url = str(hostile["image_url"])
     documents: list[QTextDocument] = []
-    make = pdf._Pages.document
+    make = pdf.Pages.document
 
     def recorded(self, html: str) -> QTextDocument:
         doc = make(self, html)
         documents.append(doc)
         return doc
 
-    monkeypatch.setattr(pdf._Pages, "document", recorded)
+    monkeypatch.setattr(pdf.Pages, "document", recorded)
     conn = sqlite3.connect(db)
     try:
         for grouping in ("speaker", "document"):
@@ -533,7 +533,7 @@ def test_the_pdf_prints_markup_as_text_and_holds_no_image_link_or_script(
     # Should markup slip through, the export's documents still fetch nothing.
     writer = pdf.QPdfWriter(str(tmp_path / "probe.pdf"))
     writer.setResolution(pdf.DPI)
-    pages = pdf._Pages(writer)
+    pages = pdf.Pages(writer)
     doc = make(pages, f'<p style="background-image:url({url})">x<img src="{url}"></p>')
     assert {u.toString() for u in doc.resource_requests} == {url}  # type: ignore[attr-defined]
     block = doc.documentLayout().blockBoundingRect(doc.begin())

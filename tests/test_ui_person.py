@@ -3,6 +3,7 @@ person, leading to their meetings; merging and splitting people from the people 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sqlite3
 from pathlib import Path
 
@@ -222,3 +223,17 @@ def test_the_meetings_model(qtmodeltester) -> None:
     assert model.index(0, PersonMeetingsModel.ROLE).data() == "Attendee"
     assert model.index(2, PersonMeetingsModel.ROLE).data() == "Spoke"
     assert model.index(1, PersonMeetingsModel.ROLE).data(3) == "Principal: FM"  # ToolTipRole
+
+
+def test_the_person_page_exports_to_pdf_from_its_button(
+        qtbot, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = open_window(qtbot, db)
+    gemba = person(db, "Koichiro Gemba")
+    show_person(qtbot, window, gemba)
+    out = tmp_path / "gemba.pdf"
+    monkeypatch.setattr(window.exporter, "_ask_path", lambda name: out)  # the save dialog
+    with qtbot.waitSignal(window.exporter.finished, timeout=TIMEOUT):
+        window.persons.page.export_action.trigger()
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Koichiro Gemba" in text and "Japan-ROK Foreign Ministers" in text

@@ -163,20 +163,11 @@ def write_documents(documents: Sequence[PdfDocument], path: Path | str, *,
     if paper not in PAPERS:
         raise ExportError(f"Unknown paper size {paper!r}: use a4 or letter.")
     path = Path(path)
-    _check_target(path)
+    check_target(path)
 
     buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(DPI)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
-                                 else QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-    writer.setTitle(title)
-    writer.setCreator(f"Archive Viewer {__version__}")
-    writer.setAuthor(f"Archive Viewer {__version__}")
-    writer.setDocumentXmpMetadata(_xmp(title, subject))
-    pages = _Pages(writer)
+    writer = new_writer(buffer, paper=paper, title=title, subject=subject)
+    pages = Pages(writer)
 
     # One QTextDocument per document: each starts on a new page anyway, and re-laying out a
     # small document after a page break is inserted stays cheap (linear in their number).
@@ -184,10 +175,7 @@ def write_documents(documents: Sequence[PdfDocument], path: Path | str, *,
     first_pages: list[int] = []  # the first page of each, counted from the first body page
     body_pages = 0
     for done, document in enumerate(documents):
-        doc = pages.document(document.html)
-        _keep_short_rows_whole(doc, pages.body_height)
-        _keep_short_paragraphs_whole(doc, pages.body_height)
-        _keep_headings_with_text(doc, pages.body_height)
+        doc = pages.paginated(document.html)
         bodies.append(doc)
         first_pages.append(body_pages)
         body_pages += doc.pageCount()
@@ -220,16 +208,38 @@ def write_documents(documents: Sequence[PdfDocument], path: Path | str, *,
                 page_number += 1
     finally:
         painter.end()
-    buffer.close()
-    data = _with_info(bytes(buffer.data().data()), title=title, subject=subject,
-                      creator=f"Archive Viewer {__version__}")
-    _write_atomically(path, data)
+    save(buffer, path, title=title, subject=subject)
     if progress is not None:
         progress(len(documents) + 1, len(documents) + 1)
     return ExportResult(path, total)
 
 
-class _Pages:
+def new_writer(buffer: QBuffer, *, paper: str, title: str, subject: str) -> QPdfWriter:
+    """A PDF writer into ``buffer`` (opened here): the paper, no margins (the pages paint
+    their own), CSS-pixel units, the title and the XMP metadata."""
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(DPI)
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.Letter if paper == "letter"
+                                 else QPageSize.PageSizeId.A4))
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setTitle(title)
+    writer.setCreator(f"Archive Viewer {__version__}")
+    writer.setAuthor(f"Archive Viewer {__version__}")
+    writer.setDocumentXmpMetadata(_xmp(title, subject))
+    return writer
+
+
+def save(buffer: QBuffer, path: Path, *, title: str, subject: str) -> None:
+    """The PDF painted into ``buffer``, its document information filled in, written to
+    ``path`` whole or not at all."""
+    buffer.close()
+    data = _with_info(bytes(buffer.data().data()), title=title, subject=subject,
+                      creator=f"Archive Viewer {__version__}")
+    _write_atomically(path, data)
+
+
+class Pages:
     """The page geometry of one PDF, and painting one page of a laid-out document."""
 
     def __init__(self, writer: QPdfWriter) -> None:
@@ -248,6 +258,14 @@ class _Pages:
         self.small_font = QFont(self.font)
         self.small_font.setPointSizeF(8)
 
+    @property
+    def body_left(self) -> float:
+        return SIDE_MARGIN
+
+    @property
+    def body_top(self) -> float:
+        return TOP_MARGIN
+
     def document(self, html: str) -> QTextDocument:
         doc = InertTextDocument()  # a plain QTextDocument would read a local <img> from disk
         doc.documentLayout().setPaintDevice(self.writer)
@@ -256,6 +274,15 @@ class _Pages:
         doc.setPageSize(QSizeF(self.body_width, self.body_height))
         doc.setHtml(html)
         doc.pageCount()  # lays out the whole document now (Qt's layout is otherwise lazy)
+        return doc
+
+    def paginated(self, html: str) -> QTextDocument:
+        """A document of running text laid out in pages: short table rows (side by side) and
+        short paragraphs kept whole, headings kept with what follows them."""
+        doc = self.document(html)
+        _keep_short_rows_whole(doc, self.body_height)
+        _keep_short_paragraphs_whole(doc, self.body_height)
+        _keep_headings_with_text(doc, self.body_height)
         return doc
 
     def paint(self, painter: QPainter, doc: QTextDocument, page: int, number: int, total: int,
@@ -278,7 +305,10 @@ class _Pages:
         context.palette.setColor(QPalette.ColorRole.Text, QColor("#1b1b1b"))
         doc.documentLayout().draw(painter, context)
         painter.restore()
+        self.paint_frame(painter, number, total, header)
 
+    def paint_frame(self, painter: QPainter, number: int, total: int, header: str) -> None:
+        """The running header (``header`` and a rule) and the footer "page n of N"."""
         muted = QColor("#5f6368")
         painter.save()
         painter.setFont(self.small_font)
@@ -520,7 +550,7 @@ def _xmp(title: str, subject: str) -> QByteArray:
 
 # -- writing the file --------------------------------------------------------------------------
 
-def _check_target(path: Path) -> None:
+def check_target(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name for the PDF.")

@@ -51,7 +51,7 @@ def export_node_with(conn: sqlite3.Connection, kind: str, node_id: int, output: 
     """A meeting, section or item to ``output``."""
     parts = load_node_parts(conn, kind, node_id)
     return write_pdf(parts, output, grouping=grouping, paper=paper,
-                     archive_name=archive_name or _archive_name(conn))
+                     archive_name=archive_name or archive_name_of(conn))
 
 
 def export_filter(db_path: Path, output: Path, *, text: str = "", issue: str | None = None,
@@ -75,7 +75,7 @@ def export_filter_with(conn: sqlite3.Connection, f: Filter, output: Path, *,
     title = "Sections of meeting records"
     return write_pdf(parts, output, grouping=grouping, paper=paper, title=title,
                      subject=description, contents=(title, description),
-                     archive_name=archive_name or _archive_name(conn), progress=progress)
+                     archive_name=archive_name or archive_name_of(conn), progress=progress)
 
 
 def export_person(db_path: Path, person: str, output: Path, *,
@@ -109,12 +109,12 @@ def export_person_with(conn: sqlite3.Connection, person_id: int, output: Path, *
     if profile is None:
         raise ExportError(f"There is no person {person_id} in this archive.")
     html = person_html(profile, exported_on=date.today(),
-                       archive_name=archive_name or _archive_name(conn))
+                       archive_name=archive_name or archive_name_of(conn))
     return write_documents([PdfDocument(html, profile.name)], output, paper=paper,
                            title=profile.name, subject=f"{profile.name}: {facts_line(profile)}")
 
 
-def _archive_name(conn: sqlite3.Connection) -> str:
+def archive_name_of(conn: sqlite3.Connection) -> str:
     for _seq, name, file in conn.execute("PRAGMA database_list"):
         if name == "main" and file:
             return Path(file).name

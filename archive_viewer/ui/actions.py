@@ -63,6 +63,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("import_bundle", "Import &Bundle…", (),
                "Import the documents of an archive bundle into this archive",
                "document-import", None, menu="File"),
+    ActionSpec("export_timeline_pdf", "Export Issue &Timeline to PDF…", (),
+               "Save the issue timeline as shown, with its statements grouped by meeting, as a PDF",
+               "document-export", None, menu="File"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Archive Viewer",
                "application-exit", SP.SP_DialogCloseButton, menu="File", app_icon="quit"),
     # Edit
@@ -86,6 +89,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("toggle_sidebar", "Show &Filter Sidebar", ("Ctrl+B",),
                "Show or hide the filter sidebar", "view-filter", None, checkable=True,
                menu="View", app_icon="sidebar"),
+    ActionSpec("issue_timeline", "Issue &Timeline…", ("Ctrl+Shift+T",),
+               "One issue's statements through time, by country or speaker",
+               "view-calendar-timeline", None, menu="View"),
     ActionSpec("group_by_speaker", "Group by &Speaker", ("Ctrl+G",),
                "Statements grouped by speaker: each principal, then joint, then no speaker",
                "view-list-tree", None, checkable=True, menu="View"),
@@ -130,6 +136,7 @@ class WindowActions(QObject):
     export_statements: QAction
     export_bundle: QAction
     import_bundle: QAction
+    export_timeline_pdf: QAction
     quit: QAction
     copy: QAction
     copy_citation: QAction
@@ -137,6 +144,7 @@ class WindowActions(QObject):
     find: QAction
     clear_filters: QAction
     toggle_sidebar: QAction
+    issue_timeline: QAction
     group_by_speaker: QAction
     document_order: QAction
     side_by_side: QAction

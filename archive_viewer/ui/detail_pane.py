@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import unquote
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QUrl, Signal
@@ -133,6 +134,8 @@ class DetailPane(QWidget):
     loaded = Signal()
     #: a person's name was clicked: their id (the window shows their page)
     person_activated = Signal(int)
+    #: an issue tag was clicked: the issue's name (the window shows its timeline)
+    issue_activated = Signal(str)
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,6 +148,7 @@ class DetailPane(QWidget):
         self._content: DetailContent | YearContent | None = None
         self._message: tuple[str, list[str]] | None = None
         self._text_size = 0
+        self._loading = False
         self._reveal: int | None = None  # a statement to select once its node is shown
 
         self.title = ElidedLabel()
@@ -215,7 +219,7 @@ class DetailPane(QWidget):
         """Select a statement's text and scroll to it, now if it is shown, else once it is
         (a link to a statement opens its item, then this)."""
         self._reveal = statement_id
-        if isinstance(self._content, DetailContent):
+        if not self._loading and isinstance(self._content, DetailContent):
             self._apply_reveal()
 
     def set_filter(self, f: Filter) -> None:
@@ -242,6 +246,7 @@ class DetailPane(QWidget):
     def show_message(self, title: str, lines: list[str]) -> None:
         """A page of explanation instead of a node (nothing selected, empty archive, ...)."""
         self._token += 1  # whatever is loading now is no longer wanted
+        self._loading = False
         self._node = None
         self._content = None
         self._message = (title, list(lines))
@@ -362,6 +367,7 @@ class DetailPane(QWidget):
             return
         self._token += 1
         token = self._token
+        self._loading = True
         kind, node_id = self._node
         f = self._filter
         self._tasks.run(
@@ -375,6 +381,7 @@ class DetailPane(QWidget):
                    keep_scroll: bool) -> None:
         if token != self._token or not shiboken6.isValid(self):
             return  # the selection moved on while this was loading
+        self._loading = False
         if result is None:
             self._content = None
             self._message = ("No longer in the archive",
@@ -388,6 +395,8 @@ class DetailPane(QWidget):
     def _on_error(self, token: int, error: Exception) -> None:
         if token != self._token or not shiboken6.isValid(self):
             return
+        self._loading = False
+        self._reveal = None
         self._content = None
         self._message = ("Could not read this record",
                          [f"Reading the archive failed: {error}", "Select it again to retry."])
@@ -426,6 +435,10 @@ class DetailPane(QWidget):
             QDesktopServices.openUrl(url)
         elif url.scheme() == "person" and url.path().isdigit():
             self.person_activated.emit(int(url.path()))
+        elif url.scheme() == "issue":
+            name = unquote(url.toString(QUrl.ComponentFormattingOption.FullyEncoded).partition(":")[2])
+            if name:
+                self.issue_activated.emit(name)
         elif not url.scheme() and not url.host() and not url.path() and url.fragment():
             self.browser.scrollToAnchor(url.fragment())
         # anything else (file:, javascript:, ...) is never followed

@@ -68,6 +68,10 @@ class ShortcutsDialog(QDialog):
         ("Meetings", "Move through the tree", "Up, Down, Home, End, Page Up, Page Down"),
         ("Statements", "Select text with the keyboard", "Shift+Arrows"),
         ("Filters", "Move between the sidebar's controls", "Tab, Shift+Tab"),
+        ("Issue timeline", "Zoom in / out around the pointer", "+, −, mouse wheel, Ctrl+wheel"),
+        ("Issue timeline", "Show the whole timeline", "0"),
+        ("Issue timeline", "Move through time", "Left, Right, Home, End, Shift+wheel, drag"),
+        ("Issue timeline", "Scroll the lanes", "Up, Down, wheel over the lane names"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -56,6 +56,7 @@ from archive_viewer.ui.settings import AppSettings
 from archive_viewer.ui.sidebar import FilterSidebar
 from archive_viewer.ui.tasks import URGENT, TaskRunner
 from archive_viewer.ui.tooltips import plain_tooltip
+from archive_viewer.ui.timeline_dock import TimelineController
 from archive_viewer.ui.tree_model import (
     DATE,
     PLACE,
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self.data_out = DataOutController(self, self.settings)
         self.actions = WindowActions(self)
         self.citation_menu = self.citations.style_menu(self)
+        self.timeline = TimelineController(self)  # the Issue Timeline dock, hidden until used
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
         self._build_menus()
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addActions([a.import_files, a.import_folder])
         file.addSeparator()
-        file.addActions([a.export_pdf, a.export_filter_pdf])
+        file.addActions([a.export_pdf, a.export_filter_pdf, a.export_timeline_pdf])
         file.addMenu(self.exporter.paper_menu(file))
         file.addAction(a.export_statements)
         file.addSeparator()
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
         edit.addActions([a.find, a.clear_filters])
 
         view = bar.addMenu("&View")
-        view.addAction(a.toggle_sidebar)
+        view.addActions([a.toggle_sidebar, a.issue_timeline])
         view.addSeparator()
         view.addActions([a.group_by_speaker, a.document_order, a.side_by_side])
         view.addSeparator()
@@ -318,6 +320,8 @@ class MainWindow(QMainWindow):
         a.export_pdf.triggered.connect(self.export_current_to_pdf)
         a.export_filter_pdf.triggered.connect(
             lambda: self.exporter.export_filter(searchable(self.filter_state.filter)))
+        a.export_timeline_pdf.triggered.connect(self.timeline.export_pdf)
+        a.issue_timeline.triggered.connect(self.timeline.show)
         a.quit.triggered.connect(self.close)
         a.copy.triggered.connect(self.copy)
         a.copy_citation.triggered.connect(self.copy_with_citation)
@@ -414,6 +418,7 @@ class MainWindow(QMainWindow):
         self.tasks.set_db_path(path)
         self.detail.show_message("Nothing selected", [])
         self.persons.clear()
+        self.timeline.archive_changed()
         # Issue and person ids belong to one archive: a filter does not travel to another.
         self._restoring_selection = True
         try:
@@ -439,7 +444,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         for action in (a.import_files, a.import_folder, a.find, a.clear_filters, a.export_pdf,
                        a.export_filter_pdf, a.export_statements, a.export_bundle,
-                       a.import_bundle, a.copy_citation, a.copy_link):
+                       a.import_bundle, a.copy_citation, a.copy_link, a.issue_timeline,
+                       a.export_timeline_pdf):
             action.setEnabled(enabled)
 
     def _fill_recent_menu(self) -> None:
@@ -577,6 +583,7 @@ class MainWindow(QMainWindow):
         self._update_totals()
         self.detail.refresh()
         self.persons.refresh()
+        self.timeline.refresh()
 
     def _start_reads(self) -> None:
         """A round of reads begins: reads_settled follows when the runner has none left."""
@@ -797,6 +804,7 @@ class MainWindow(QMainWindow):
         action = menu.addAction(f"Export {noun} to PDF…")
         action.setEnabled(not self.exporter.running)
         action.triggered.connect(lambda: self.exporter.export_node(*node))
+        self.timeline.add_node_issues(menu, *node)
         return menu
 
     def _tree_menu(self, pos: QPoint) -> None:

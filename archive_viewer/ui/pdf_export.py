@@ -31,6 +31,7 @@ from archive_viewer.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from archive_viewer.export.pdf import ExportResult
+    from archive_viewer.export.timeline_pdf import TimelineExport
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +124,23 @@ class PdfExportController(QObject):
         if path is None:
             return False
         paper = self._paper()
-        self._start(f"Exporting {path.name}…",
+        self._start(path, f"Exporting {path.name}…",
                     lambda conn: export_person_with(conn, person_id, path, paper=paper))
+        return True
+
+    def export_timeline(self, export: TimelineExport, path: Path | None = None) -> bool:
+        """Export an issue timeline (the days of it in view) with its statements (worker)."""
+        from archive_viewer.export.timeline_pdf import export_timeline_with
+
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return False
+        path = path or self._ask_path(safe_file_name(f"Timeline of {export.timeline.issue.name}"))
+        if path is None:
+            return False
+        paper = self._paper()
+        self._start(path, f"Exporting the timeline to {path.name}…",
+                    lambda conn: export_timeline_with(conn, export, path, paper=paper))
         return True
 
     # -- running -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -69,6 +70,8 @@ class FilterSidebar(QWidget):
     result_activated = Signal(str, int)
     #: A person's context menu was asked for in the people facet: (person id, name, global pos).
     person_menu_requested = Signal(int, str, QPoint)
+    #: "Show Timeline" on an issue of the Issues list: (issue id, name).
+    issue_timeline_requested = Signal(int, str)
 
     def __init__(self, filter_state: FilterState, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,6 +182,11 @@ class FilterSidebar(QWidget):
         people = self.sections["people"].view
         people.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         people.customContextMenuRequested.connect(self._person_menu)
+        issues_view = self.sections["issues"].view
+        issues_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        issues_view.customContextMenuRequested.connect(
+            lambda pos: self._exec_menu(self.issue_menu(issues_view.indexAt(pos)),
+                                        issues_view.viewport().mapToGlobal(pos)))
 
         filter_state.changed.connect(self._filter_changed)
         self._show_filter(filter_state.filter)
@@ -217,6 +225,29 @@ class FilterSidebar(QWidget):
         if key is not None:
             name = self.models["people"].label_of(key) or str(key)
             self.person_menu_requested.emit(int(key), name, view.viewport().mapToGlobal(pos))
+
+    def issue_menu(self, index: QModelIndex) -> QMenu | None:
+        """The context menu of a value of the Issues list (None off the values)."""
+        key = index.siblingAtColumn(0).data(FACET_KEY_ROLE) if index.isValid() else None
+        if not isinstance(key, int):
+            return None
+        name = self.label_of("issues", key)
+        menu = QMenu(self)
+        menu.setObjectName("issueMenu")
+        show = menu.addAction(f"Show &Timeline of “{name.replace('&', '&&')}”")
+        show.setToolTip("Its statements (and those on narrower issues) through time, by country "
+                        "or speaker")
+        show.triggered.connect(lambda: self.issue_timeline_requested.emit(key, name))
+        checked = key in self.filter_state.filter.issues
+        toggle = menu.addAction("&Remove from the Filter" if checked else "&Filter by It")
+        toggle.triggered.connect(lambda: self.filter_state.toggle("issues", key))
+        return menu
+
+    @staticmethod
+    def _exec_menu(menu: QMenu | None, where: QPoint) -> None:
+        if menu is not None:
+            menu.exec(where)
+            menu.deleteLater()
 
     # -- filter -> controls ----------------------------------------------------------------
 
