@@ -22,15 +22,24 @@ _ATTEND_CUE = re.compile(
 )
 
 
+#: A title's states are named in its first words; a "title" longer than this is some other text
+#: (a document without a short first line), and scanning all of it for every country's names
+#: took seconds a megabyte.
+TITLE_SCAN_CHARS = 300
+
+_TITLE_WORD = re.compile(r"([\w.'’ ]+?)(?=-|\s|$)")
+
+
 def title_countries(title: str, gaz: Gazetteer) -> list[str]:
     """The states in a title's hyphen chain: "Japan-U.S.-ROK Trilateral ..." -> three countries."""
     found: list[str] = []
     pos = 0
-    text = re.sub(r"^(?:The\s+)?(?:Outline|Overview|Summary)\s+of\s+(?:the\s+)?", "", title, flags=re.I)
+    text = re.sub(r"^(?:The\s+)?(?:Outline|Overview|Summary)\s+of\s+(?:the\s+)?", "", title[:TITLE_SCAN_CHARS],
+                  flags=re.I)
     while pos < len(text):
         m = gaz.country_re.match(text, pos)
         if m is None:
-            dm = re.match(r"([\w.'’ ]+?)(?=-|\s|$)", text[pos:])
+            dm = _TITLE_WORD.match(text, pos)  # at pos, not on a copy of the rest: linear in a long chain
             form = dm.group(1) if dm else ""
             country = gaz.demonym_forms.get(form)
             if not country:
