@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive_viewer.ingest import NotAMeetingDocument, parse_document
+from archive_viewer.ingest.decode import decode_bytes
 from archive_viewer.paths import SAMPLES_DIR
 
 REFERENCE = (SAMPLES_DIR / "000_19a025d9c24d22f3.txt").read_text(encoding="utf-8")
@@ -73,3 +74,11 @@ def test_html_entities_and_chrome() -> None:
 def test_not_a_meeting_document(data: bytes, reason: str) -> None:
     with pytest.raises(NotAMeetingDocument, match=reason):
         parse_document(data, "file.txt" if b"<html" not in data else "file.html")
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode", "rot13", "bogus", "utf-32"])
+def test_a_page_declaring_a_strange_charset_is_still_read(charset: str) -> None:
+    # <meta charset="undefined"> made decoding raise UnicodeError, which is no refusal.
+    page = (f"<html><head><meta charset=\"{charset}\"></head><body><p>caf\xe9 au lait "
+            "\xff\xfe</p></body></html>").encode("latin-1")
+    assert "caf" in decode_bytes(page)
