@@ -82,3 +82,18 @@ def test_a_page_declaring_a_strange_charset_is_still_read(charset: str) -> None:
     page = (f"<html><head><meta charset=\"{charset}\"></head><body><p>caf\xe9 au lait "
             "\xff\xfe</p></body></html>").encode("latin-1")
     assert "caf" in decode_bytes(page)
+
+
+@pytest.mark.parametrize(("extra", "reason"), [
+    ("<span>" * 300 + "</span>" * 300, "nested more than 255 levels deep"),
+    ("<!--" + "c" * 11_000_000 + "-->", "over 10 MB"),
+])
+def test_a_page_the_html_reader_would_cut_short_is_refused_not_imported_in_part(
+        extra: str, reason: str) -> None:
+    # Past its limits libxml2 drops the rest of the page without a word: the meeting would
+    # have come out with its later sections missing.
+    page = (SAMPLES_DIR / "107_862972576e0ef86c.html").read_text(encoding="utf-8")
+    assert parse_document(page.encode(), "page.html").sections
+    cut = page.index("</h1>") + len("</h1>")
+    with pytest.raises(NotAMeetingDocument, match=reason):
+        parse_document((page[:cut] + extra + page[cut:]).encode(), "page.html")
