@@ -36,7 +36,7 @@ from fixtures.fuzz import (
     parse_budget,
     transactions,
 )
-from hypothesis import example, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from archive_viewer.ingest import Meeting, NotAMeetingDocument, meeting_to_json, parse_document
@@ -137,17 +137,22 @@ HUGE_SIZES = [1_000, 10_000, 50_000, 120_000] + ([500_000, 1_000_000, 2_000_000,
 @st.composite
 def huge_lines(draw: st.DrawFn, sizes: list[int] = HUGE_SIZES) -> Doc:
     """A line of up to a hundred kilobytes (megabytes in a long run), alone, as the title,
-    inside a real document or a page's paragraph."""
+    inside a real document or a page's paragraph, or at the end of the lead paragraph (where
+    the people are looked for)."""
     unit = draw(st.sampled_from(HUGE_UNITS) | st.text(min_size=1, max_size=8))
     size = draw(st.sampled_from(sizes)) + draw(st.integers(0, 999))
     line = unit * (size // len(unit) + 1)
-    where = draw(st.sampled_from(["alone", "title", "text", "page"]))
+    where = draw(st.sampled_from(["alone", "title", "text", "page", "lead"]))
     if where == "alone":
         return Doc(draw(st.sampled_from(NAMES)), line.encode("utf-8", "surrogatepass"))
     if where == "page":
         page = text_of(draw(st.sampled_from(HTML_SEEDS)))
         return Doc("page.html", insert_at(draw, page, [f"<p>{line}</p>"]).encode("utf-8", "surrogatepass"))
     lines = text_of(draw(st.sampled_from(TEXT_SEEDS))).split("\n")
+    if where == "lead":
+        lead = next(i for i, text in enumerate(lines) if len(text) > 80)
+        lines[lead] += " " + line
+        return Doc("doc.txt", "\n".join(lines).encode("utf-8", "surrogatepass"))
     at = 0 if where == "title" else draw(st.integers(0, len(lines)))
     return Doc("doc.txt", "\n".join([*lines[:at], line, *lines[at:]]).encode("utf-8", "surrogatepass"))
 
@@ -353,6 +358,7 @@ def test_random_bytes(doc: Doc) -> None:
 @fuzz_settings(15)
 @given(huge_lines())
 def test_huge_lines(doc: Doc) -> None:
+    event(f"{max(s for s in HUGE_SIZES if s <= len(doc.data)):,}+ bytes")  # --hypothesis-show-statistics
     parse_within_bounds(doc)
 
 
@@ -388,7 +394,8 @@ def test_odd_encodings_and_byte_order_marks(doc: Doc) -> None:
 
 
 # Super-linear work shows at a few hundred kilobytes already; each of these took seconds to
-# minutes at 200 KB before its fix (sentence splitting, title countries, dropped page chrome).
+# minutes at 200 KB before its fix (sentence splitting, title countries, dropped page chrome,
+# the people of the lead).
 SCALING_CASES = {
     "abbreviations in prose": ("doc.txt", "text", "Mr. Kim "),
     "initials in prose": ("doc.txt", "text", "A. "),
@@ -396,7 +403,22 @@ SCALING_CASES = {
     "a chain of countries": ("doc.txt", "alone", "Japan-"),
     "images in a paragraph": ("page.html", "page", "<img>word "),
     "comments in a paragraph": ("page.html", "page", "<!--c-->word "),
+    "honorifics in the lead": ("doc.txt", "lead", "Mr. Kim "),
+    "offices in the lead": ("doc.txt", "lead", "Mr. Kim Sung-hwan (Director-General) "),
+    "people in the lead": ("doc.txt", "lead", None),
 }
+
+
+def _many_people(size: int) -> str:
+    """A lead's worth of different people: "Mr. Aaaa Bbbb, Minister of Foreign Affairs, ..."."""
+    names = ("".join(chr(ord("a") + (n // 26 ** p) % 26) for p in range(4)).capitalize()
+             for n in itertools.count(1000))
+    out: list[str] = []
+    length = 0
+    while length < size:
+        out.append(f"Mr. {next(names)} {next(names)}, Minister of Foreign Affairs")
+        length += len(out[-1]) + 2
+    return ", ".join(out)
 
 
 @pytest.mark.parametrize("case", SCALING_CASES)
@@ -404,12 +426,15 @@ def test_a_line_four_times_as_long_takes_about_four_times_as_long(case: str) -> 
     name, where, unit = SCALING_CASES[case]
 
     def document(size: int) -> Doc:
-        line = unit * (size // len(unit))
+        line = unit * (size // len(unit)) if unit else _many_people(size)
         if where == "alone":
             return Doc(name, line.encode())
         if where == "page":
             return Doc(name, f"<html><body><h1>Title</h1><p>{line}</p></body></html>".encode())
         lines = text_of(REFERENCE).split("\n")
+        if where == "lead":
+            lines[4] += " " + line  # the reference's lead paragraph
+            return Doc(name, "\n".join(lines).encode())
         return Doc(name, "\n".join([*lines[:6], line, *lines[6:]]).encode())
 
     parse_within_bounds(document(1_000))  # warm: patterns compiled, resources loaded
