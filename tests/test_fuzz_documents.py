@@ -337,7 +337,7 @@ def parse_within_bounds(doc: Doc) -> Meeting | None:
     return meeting
 
 
-@fuzz_settings(200)
+@fuzz_settings(150)
 @given(truncated())
 def test_truncated_documents(doc: Doc) -> None:
     parse_within_bounds(doc)
@@ -349,7 +349,7 @@ def test_shuffled_lines(doc: Doc) -> None:
     parse_within_bounds(doc)
 
 
-@fuzz_settings(300)
+@fuzz_settings(200)
 @given(random_bytes())
 def test_random_bytes(doc: Doc) -> None:
     parse_within_bounds(doc)
@@ -375,13 +375,13 @@ def test_broken_markup(doc: Doc) -> None:
     parse_within_bounds(doc)
 
 
-@fuzz_settings(120)
+@fuzz_settings(100)
 @given(control_bytes())
 def test_nul_and_control_bytes(doc: Doc) -> None:
     parse_within_bounds(doc)
 
 
-@fuzz_settings(80)
+@fuzz_settings(60)
 @given(mixed_numbering())
 def test_every_numbering_style_mixed_up(doc: Doc) -> None:
     parse_within_bounds(doc)
@@ -534,7 +534,7 @@ def _tables_written(sql: str) -> set[str]:
     return {name for name in match.groups() if name} if match else set()
 
 
-@fuzz_settings(100)
+@fuzz_settings(70)
 @given(doc=any_bad_document, cut_after=st.integers(1, 3000))
 def test_the_importer_stores_a_document_whole_or_not_at_all(
         fuzz_archive: Archive, tmp_path_factory: pytest.TempPathFactory, doc: Doc,
