@@ -19,6 +19,8 @@ import codecs
 import itertools
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -391,6 +393,21 @@ def test_every_numbering_style_mixed_up(doc: Doc) -> None:
 @given(odd_encodings())
 def test_odd_encodings_and_byte_order_marks(doc: Doc) -> None:
     parse_within_bounds(doc)
+
+
+def test_a_hang_ends_the_run_with_every_threads_traceback() -> None:
+    # The guard around each case: even a regular expression stuck in C (which no signal can
+    # interrupt) ends the process, saying where it was, instead of stalling the run.
+    code = (
+        "import re, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from fixtures.fuzz import hang_guard\n"
+        "with hang_guard(0.5):\n"
+        "    re.match(r'(a+)+$', 'a' * 40 + 'b')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "Timeout" in done.stderr and "in match" in done.stderr
 
 
 # Super-linear work shows at a few hundred kilobytes already; each of these took seconds to
