@@ -108,8 +108,8 @@ def assert_parameterised(recorder: SqlRecorder, text: str, vocabulary: set[str])
     distinctive = {w for w in _SQL_WORD.findall(text) if len(w) >= 4 and w.lower() not in vocabulary}
     for sql in recorder.statements():
         assert CANARY not in sql, f"typed text written into SQL: {sql[:300]}"
-        for word in distinctive:
-            assert word not in sql, f"typed word {word!r} written into SQL: {sql[:300]}"
+        written = distinctive & set(_SQL_WORD.findall(sql))  # whole words: "head" is in "heading"
+        assert not written, f"typed word {sorted(written)[0]!r} written into SQL: {sql[:300]}"
         for argument in match_arguments(sql):
             assert is_parameter(argument), f"MATCH takes {argument!r}, not a parameter: {sql[:300]}"
     assert recorder.unaccounted() == [], "SQL reached SQLite past the record"
