@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fixtures.fuzz import SqlRecorder, fuzz_settings, is_parameter, match_arguments
@@ -135,7 +136,7 @@ def window_calls(conn: sqlite3.Connection, f: Filter) -> list[str]:
     hints."""
     hints: list[str] = []
 
-    def ask(call) -> object:  # noqa: ANN001
+    def ask(call: Callable[[], Any]) -> Any:
         try:
             return call()
         except SearchHint as hint:
