@@ -1,10 +1,11 @@
 """The `archive-viewer` command: the window by default, and `import`, `stats`, `parse`,
-`export-pdf`, `export-statements`, `bundle`, `open`, `cite`, `register-links`, `people` and
-`timeline` for the terminal and scripts. No Qt here: the window's module (and the PDF
+`search`, `export-pdf`, `export-statements`, `bundle`, `open`, `cite`, `register-links`, `people`
+and `timeline` for the terminal and scripts. No Qt here: the window's module (and the PDF
 export's) is imported only when it is used.
 
 Exit status: 0 success; 1 some files failed to import (or an unexpected error); 2 the command
-could not run (bad --db, a file that is not a meeting document, a usage error); 130 Ctrl-C.
+could not run (bad --db, a file that is not a meeting document, a search that cannot be run as
+typed, a usage error); 130 Ctrl-C.
 """
 from __future__ import annotations
 
@@ -73,6 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the parsed document as JSON (the corpus gold format)")
     parse.add_argument("file", type=Path, metavar="FILE")
     parse.set_defaults(run=run_parse)
+
+    search = commands.add_parser(
+        "search", parents=[db_option], help="search the statements, best matches first",
+        description="Search the statements' text, best matches first: plain words (all must "
+                    "occur), \"an exact phrase\", word* for words that start alike, OR between "
+                    "two words, -word to leave a word out. Everything else is searched as plain "
+                    "text.",
+    )
+    search.add_argument("--limit", type=_positive_int, default=20, metavar="N",
+                        help="how many statements to print (default: 20)")
+    # "*", not "+": a word to leave out ("-china") is parsed as an unknown option first.
+    search.add_argument("text", nargs="*", metavar="TEXT",
+                        help="what to search for (several arguments are joined by spaces)")
+    search.set_defaults(run=run_search, usage_error=search.error)
 
     export = commands.add_parser(
         "export-pdf", parents=[db_option], help="export a section, a meeting or a search to PDF",
@@ -227,7 +242,15 @@ def _add_link_commands(commands: argparse._SubParsersAction,  # type: ignore[typ
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if getattr(args, "command", None) == "search":
+        # "search nuclear -china": a word to leave out, not an option.
+        args.text = [*args.text, *unknown]
+        if not args.text:
+            args.usage_error("the following arguments are required: TEXT")
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
@@ -300,6 +323,33 @@ def run_parse(args: argparse.Namespace) -> int:
         print(f"  {person.role:<9}  {person.name} ({person.title or '?'}, {person.country or '?'})")
     print(f"  {len(meeting.sections)} sections, {len(meeting.statements())} statements, "
           f"issues: {', '.join(meeting.issues) or 'none'}")
+    return EXIT_OK
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from archive_viewer.store import queries
+    from archive_viewer.store.filters import Filter, SearchHint, fts_query
+
+    text = " ".join(args.text)
+    try:
+        if fts_query(text) is None:
+            raise SearchHint("Nothing to search for: type a word (punctuation alone is ignored).")
+        with _open_archive(args.db, create=False) as archive:
+            hits = queries.search(archive.connection(), Filter(text=text), limit=args.limit)
+    except SearchHint as hint:
+        _error(str(hint))
+        return EXIT_UNUSABLE
+    if not hits:
+        print("No statement matches the search.")
+        return EXIT_OK
+    for hit in hits:
+        speaker = "Joint statement" if hit.is_joint else (hit.speaker_name or "Unattributed")
+        snippet = " ".join(hit.snippet.replace("\x02", "").replace("\x03", "").split())
+        print(f"{hit.held_on or 'undated'} · {hit.meeting_title} "
+              f"(meeting {hit.meeting_id}, section {hit.section_id})")
+        print(f"    {speaker}: {snippet}")
+    if len(hits) >= args.limit:
+        print(f"(the best {len(hits)}; --limit N for more)")
     return EXIT_OK
 
 
@@ -586,6 +636,16 @@ def run_gui(args: argparse.Namespace, *, open_identifier: str | None = None) -> 
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
 
 @contextmanager
 def _open_archive(db: Path | None, *, create: bool, write: bool = True) -> Iterator[Archive]:

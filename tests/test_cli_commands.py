@@ -192,6 +192,42 @@ def test_parse_json_prints_the_meeting(
     assert data["title"] == "Japan-ROK Foreign Ministers' Meeting (Overview)"
 
 
+def test_search_prints_the_best_statements_with_where_they_were_said(
+        tmp_path: Path, docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "archive.sqlite"
+    assert cli.main(["import", str(docs), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert cli.main(["--db", str(db), "search", "missile", "launch"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "2012-04-07 · Japan-ROK Foreign Ministers' Meeting (Overview) (meeting 1, section 1)",
+        "    Joint statement: The two ministers said a missile launch would undermine dialogue.",
+    ]
+    assert err == ""
+    assert cli.main(["search", "--db", str(db), "--limit", "1", "minister*"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "(the best 1; --limit N for more)"
+
+
+def test_search_takes_words_to_leave_out_and_says_what_it_cannot_search(
+        tmp_path: Path, docs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "archive.sqlite"
+    assert cli.main(["import", str(docs), "--db", str(db)]) == 0
+    capsys.readouterr()
+    # "-missile" is a word to leave out, not an unknown option, wherever it stands.
+    assert cli.main(["--db", str(db), "search", "-missile", "minister*"]) == 0
+    out = capsys.readouterr().out
+    assert "missile" not in out and out.count("\n    ") == 5  # every statement with "minister" but one
+    assert cli.main(["--db", str(db), "search", "zyzzyva"]) == 0
+    assert capsys.readouterr().out == "No statement matches the search.\n"
+    for typed, hint in ((["-missile"], "excluded words only"), (["*", "("], "Nothing to search for")):
+        assert cli.main(["--db", str(db), "search", *typed]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith("archive-viewer: ") and hint in err
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["--db", str(db), "search"])
+    assert usage.value.code == 2 and "TEXT" in capsys.readouterr().err
+
+
 def test_no_command_starts_the_window_lazily(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Path | None] = []

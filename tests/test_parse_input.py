@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archive_viewer.ingest import NotAMeetingDocument, parse_document
+from archive_viewer.ingest.decode import decode_bytes
 from archive_viewer.paths import SAMPLES_DIR
 
 REFERENCE = (SAMPLES_DIR / "000_19a025d9c24d22f3.txt").read_text(encoding="utf-8")
@@ -73,3 +74,26 @@ def test_html_entities_and_chrome() -> None:
 def test_not_a_meeting_document(data: bytes, reason: str) -> None:
     with pytest.raises(NotAMeetingDocument, match=reason):
         parse_document(data, "file.txt" if b"<html" not in data else "file.html")
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "punycode", "rot13", "bogus", "utf-32"])
+def test_a_page_declaring_a_strange_charset_is_still_read(charset: str) -> None:
+    # <meta charset="undefined"> made decoding raise UnicodeError, which is no refusal.
+    page = (f"<html><head><meta charset=\"{charset}\"></head><body><p>caf\xe9 au lait "
+            "\xff\xfe</p></body></html>").encode("latin-1")
+    assert "caf" in decode_bytes(page)
+
+
+@pytest.mark.parametrize(("extra", "reason"), [
+    ("<span>" * 300 + "</span>" * 300, "nested more than 255 levels deep"),
+    ("<!--" + "c" * 11_000_000 + "-->", "over 10 MB"),
+])
+def test_a_page_the_html_reader_would_cut_short_is_refused_not_imported_in_part(
+        extra: str, reason: str) -> None:
+    # Past its limits libxml2 drops the rest of the page without a word: the meeting would
+    # have come out with its later sections missing.
+    page = (SAMPLES_DIR / "107_862972576e0ef86c.html").read_text(encoding="utf-8")
+    assert parse_document(page.encode(), "page.html").sections
+    cut = page.index("</h1>") + len("</h1>")
+    with pytest.raises(NotAMeetingDocument, match=reason):
+        parse_document((page[:cut] + extra + page[cut:]).encode(), "page.html")

@@ -105,6 +105,18 @@ def test_phrases_prefixes_or_and_exclusion(conn) -> None:
     assert ids("launch") == ids("launches") != set()  # stemming
 
 
+def test_a_long_list_of_alternatives_or_exclusions_is_still_searched(conn) -> None:
+    # Each OR and each -word used to add a level of parentheses: FTS5's parser gave up at
+    # about a hundred, and the user got "could not be run as typed".
+    def ids(text: str) -> set[int]:
+        return {h.statement_id for h in q.search(conn, Filter(text=text), limit=1000)}
+
+    alternatives = " OR ".join(["missile", "abduction", *(f"zz{n}" for n in range(300))])
+    assert ids(alternatives) == ids("missile") | ids("abduction") != set()
+    exclusions = " ".join(["minister*", *(f"-zz{n}" for n in range(300)), "-missile"])
+    assert ids(exclusions) == ids("minister*") - ids("missile") != set()
+
+
 # -- what a user may type --------------------------------------------------------------------
 
 def test_an_exclusion_alone_is_a_hint_from_every_function(conn) -> None:

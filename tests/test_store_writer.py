@@ -209,3 +209,26 @@ def test_the_archive_is_readable_with_plain_sqlite3(archive: Archive, tmp_path: 
     conn = sqlite3.connect(tmp_path / "a.sqlite")
     assert conn.execute("SELECT count(*) FROM statements_in_context").fetchone()[0] == 5
     conn.close()
+
+
+def test_an_interrupted_begin_leaves_no_transaction_open(archive: Archive) -> None:
+    # Interrupting BEGIN IMMEDIATE can fail it after the transaction began; that transaction
+    # must not stay open, or every later write on the connection fails.
+    conn = archive.connection()
+    for steps in range(1, 6):  # BEGIN IMMEDIATE takes about five steps
+        calls = 0
+
+        def interrupt_at_step() -> int:
+            nonlocal calls
+            calls += 1
+            return int(calls == steps)  # noqa: B023 (called within this iteration only)
+
+        conn.set_progress_handler(interrupt_at_step, 1)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="interrupted"), archive.transaction():
+                pass
+        finally:
+            conn.set_progress_handler(None, 1)
+        assert not conn.in_transaction, f"left open by an interrupt at step {steps}"
+    store(archive, make_meeting(DOC_A))
+    assert count(conn, "documents") == 1

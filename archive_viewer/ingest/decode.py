@@ -60,7 +60,9 @@ def _decode_guess(data: bytes) -> str:
     if declared:
         try:
             return data.decode(declared.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+        # UnicodeError, not just UnicodeDecodeError: some codecs a page may name fail with the
+        # base class (<meta charset="undefined">, "idna").
+        except (LookupError, UnicodeError):
             pass
     best = from_bytes(data[:200_000]).best()
     if best is None:

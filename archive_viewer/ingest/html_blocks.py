@@ -48,15 +48,41 @@ _SPACE = re.compile(r"\s+")
 
 
 def html_to_blocks(html: str) -> list[Block]:
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise NotAMeetingDocument(f"is not a readable web page ({exc})") from exc
+    stopped = _stopped_early(parser)
+    if stopped:
+        raise NotAMeetingDocument(f"is a web page that cannot be read whole: {stopped}")
     _strip_chrome(root)
     body = root.find("body")
     blocks: list[Block] = []
     _Walker(blocks).walk(body if body is not None else root)
     return [b for b in blocks if b.text]
+
+
+def _stopped_early(parser: lxml.html.HTMLParser) -> str | None:
+    """Why libxml2 stopped reading the page before its end, if it did. Past its limits
+    (elements nested over 255 deep, a text over 10 MB) it keeps what it read so far and drops
+    the rest without a word: a meeting would be imported with part of its text missing."""
+    for error in parser.error_log:
+        message = error.message.strip()
+        if error.level != lxml.etree.ErrorLevels.FATAL or not (
+                error.type_name == "ERR_RESOURCE_LIMIT" or _LIMIT_WORDS.search(message)):
+            continue
+        if "depth" in message.lower():
+            return "its elements are nested more than 255 levels deep"
+        if "buffer" in message.lower():
+            return "one of its parts (a text, a comment, an attribute) is over 10 MB"
+        return f"the reader stopped early ({message})"
+    return None
+
+
+# How libxml2 words a stop at one of its limits, in older versions too ("Excessive depth in
+# document: 256 use XML_PARSE_HUGE option").
+_LIMIT_WORDS = re.compile(r"depth|limit|huge", re.I)
 
 
 def _strip_chrome(root: lxml.html.HtmlElement) -> None:
@@ -72,18 +98,23 @@ def _strip_chrome(root: lxml.html.HtmlElement) -> None:
         marks = f"{el.get('id', '')} {el.get('class', '')} {el.get('role', '')}"
         if marks.strip() and _CHROME.search(marks) and el.find(".//h1") is None:
             doomed.append(el)
+    # The tail text of a dropped element belongs to the parent: it goes after the nearest kept
+    # sibling before it (earlier dropped ones are gone by then), or into the parent's text.
+    # Tails are gathered and joined once per receiver: appending them one by one made a page
+    # of 80,000 <img>s take a minute.
+    tails: dict[tuple[int, str], tuple[lxml.html.HtmlElement, str, list[str]]] = {}
     for el in doomed:
         parent = el.getparent()
         if parent is None:
             continue
-        # Keep the tail text, which belongs to the parent.
         if el.tail:
             prev = el.getprevious()
-            if prev is not None:
-                prev.tail = (prev.tail or "") + el.tail
-            else:
-                parent.text = (parent.text or "") + el.tail
+            target, attribute = (prev, "tail") if prev is not None else (parent, "text")
+            # Keyed by id(): the tuple keeps the element, and so its id, alive.
+            tails.setdefault((id(target), attribute), (target, attribute, []))[2].append(el.tail)
         parent.remove(el)
+    for target, attribute, parts in tails.values():
+        setattr(target, attribute, (getattr(target, attribute) or "") + "".join(parts))
 
 
 class _Walker:

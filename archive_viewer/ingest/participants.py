@@ -22,15 +22,24 @@ _ATTEND_CUE = re.compile(
 )
 
 
+#: A title's states are named in its first words; a "title" longer than this is some other text
+#: (a document without a short first line), and scanning all of it for every country's names
+#: took seconds a megabyte.
+TITLE_SCAN_CHARS = 300
+
+_TITLE_WORD = re.compile(r"([\w.'’ ]+?)(?=-|\s|$)")
+
+
 def title_countries(title: str, gaz: Gazetteer) -> list[str]:
     """The states in a title's hyphen chain: "Japan-U.S.-ROK Trilateral ..." -> three countries."""
     found: list[str] = []
     pos = 0
-    text = re.sub(r"^(?:The\s+)?(?:Outline|Overview|Summary)\s+of\s+(?:the\s+)?", "", title, flags=re.I)
+    text = re.sub(r"^(?:The\s+)?(?:Outline|Overview|Summary)\s+of\s+(?:the\s+)?", "", title[:TITLE_SCAN_CHARS],
+                  flags=re.I)
     while pos < len(text):
         m = gaz.country_re.match(text, pos)
         if m is None:
-            dm = re.match(r"([\w.'’ ]+?)(?=-|\s|$)", text[pos:])
+            dm = _TITLE_WORD.match(text, pos)  # at pos, not on a copy of the rest: linear in a long chain
             form = dm.group(1) if dm else ""
             country = gaz.demonym_forms.get(form)
             if not country:
@@ -122,10 +131,30 @@ def _side_of(mention: Mention, phrases: list[tuple[int, int, str, bool]]) -> str
     return None
 
 
-def _known(name: str, seen: set[str]) -> bool:
-    """Whether ``name`` is someone already found, perhaps written in full ("Kishida" / "Fumio Kishida")."""
-    words = set(name.lower().split())
-    return any(words <= set(other.lower().split()) or set(other.lower().split()) <= words for other in seen)
+class _Seen:
+    """The names found so far, and whether another is one of them, perhaps written in full
+    ("Kishida" / "Fumio Kishida"). Indexed by word: only names sharing a word can be the same
+    person, and comparing each new name with every one found made a lead naming thousands
+    quadratic."""
+
+    def __init__(self) -> None:
+        self._by_word: dict[str, list[frozenset[str]]] = {}
+        self._count = 0
+        self._wordless = False  # a name without words is part of every name
+
+    def add(self, name: str) -> None:
+        words = frozenset(name.lower().split())
+        self._count += 1
+        self._wordless = self._wordless or not words
+        for word in words:
+            self._by_word.setdefault(word, []).append(words)
+
+    def __contains__(self, name: str) -> bool:
+        words = frozenset(name.lower().split())
+        if self._wordless or not words:
+            return self._count > 0
+        return any(words <= other or other <= words
+                   for word in words for other in self._by_word.get(word, ()))
 
 
 def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list[Person], list[Person], list[str]]:
@@ -133,7 +162,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
     countries = title_countries(title, gaz)
     principals: list[Person] = []
     attendees: list[Person] = []
-    seen: set[str] = set()
+    seen = _Seen()
     main_parts: list[str] = []
     attendee_parts: list[str] = []
     for i, paragraph in enumerate(lead):
@@ -151,7 +180,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
 
     for m in find_mentions(principal_text, gaz):
         before = principal_text[max(0, m.start - 40) : m.start]
-        if _NOT_PRESENT.search(before) or _known(m.name, seen):
+        if _NOT_PRESENT.search(before) or m.name in seen:
             continue
         accompanied = re.search(r"accompanied\s+by\s*$", before, re.I)
         person = Person(m.name, m.title, m.country, "principal", gender=m.gender)
@@ -162,7 +191,7 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
     for part in attendee_parts:
         phrases = _side_phrases(part, gaz)
         for m in find_mentions(part, gaz, bare_names=True):
-            if _known(m.name, seen):
+            if m.name in seen:
                 continue
             country = _side_of(m, phrases) or m.country
             attendees.append(Person(m.name, m.title, country, "attendee", gender=m.gender))
@@ -170,10 +199,12 @@ def find_participants(lead: list[str], title: str, gaz: Gazetteer) -> tuple[list
     # People whose country the text leaves implicit belong to the side not yet accounted for;
     # the publishing side (first in the title) for attendees.
     home = countries[0] if countries else None
+    taken = {q.country for q in principals}  # kept up to date here, not gathered for each one
     for p in principals:
         if p.country is None:
-            free = [c for c in countries if c not in {q.country for q in principals}]
+            free = [c for c in countries if c not in taken]
             p.country = free[0] if free else None
+            taken.add(p.country)
     for p in attendees:
         if p.country is None:
             p.country = home

@@ -123,21 +123,23 @@ def find_mentions(text: str, gaz: Gazetteer, *, bare_names: bool = False) -> lis
     words = [t[0] for t in tokens]
     mentions: list[Mention] = []
     taken_until = 0
-    hon_spans = [(m.start(), m.end()) for m in HONORIFICS.finditer(text)]
+    # By start: looking each token up in a list of all the honorifics made a lead of thousands
+    # of "Mr. ..." quadratic.
+    hon_at = {m.start(): (m.start(), m.end()) for m in HONORIFICS.finditer(text)}
     i = 0
     while i < len(tokens):
         start = tokens[i][1]
         if start < taken_until:
             i += 1
             continue
-        hon = next((span for span in hon_spans if span[0] == start), None)
+        hon = hon_at.get(start)
         title: str | None = None
         if hon is not None:
             j = i
             while j < len(tokens) and tokens[j][1] < hon[1]:
                 j += 1
             # "H.E. Mr. Wang Yi": a second honorific.
-            nxt = next((span for span in hon_spans if j < len(tokens) and span[0] == tokens[j][1]), None)
+            nxt = hon_at.get(tokens[j][1]) if j < len(tokens) else None
             if nxt is not None:
                 while j < len(tokens) and tokens[j][1] < nxt[1]:
                     j += 1
@@ -157,7 +159,7 @@ def find_mentions(text: str, gaz: Gazetteer, *, bare_names: bool = False) -> lis
         n_tokens = k - j
         # Office-first with a family name only ("U.S. Ambassador to Japan Roos") counts when the
         # name is not possessive ("President Obama's visit").
-        single_ok = n_tokens == 1 and not re.match(r"['’]s\b", text[tokens[k - 1][2]:])
+        single_ok = n_tokens == 1 and not _POSSESSIVE.match(text, tokens[k - 1][2])
         if n_tokens == 0 or (hon is None and n_tokens < 2 and not single_ok):
             i = max(i + 1, j)
             continue
@@ -173,10 +175,12 @@ def find_mentions(text: str, gaz: Gazetteer, *, bare_names: bool = False) -> lis
                 k = k2
         name = tidy_name(name_tokens)
         # "the Rt Hon William Hague MP, Foreign Secretary": suffixes are not the name.
-        suffix = re.match(r",?\s*(?:MP|M\.P\.|Jr\.?|QC|KC|AC|OBE|CBE|MBE)\b\.?", text[end:])
+        suffix = _SUFFIX.match(text, end)
         if suffix:
-            end += suffix.end()
-        rest = text[end:]
+            end = suffix.end()
+        # What follows the name, as far as an office written after it can reach: all the rest of
+        # the text, copied and scanned for every name, made a lead naming thousands quadratic.
+        rest = text[end:end + _AFTER_NAME_CHARS]
         country = None
         m = re.match(r"\s+of\s+(?:the\s+)?", rest)
         if m:
@@ -198,6 +202,12 @@ def find_mentions(text: str, gaz: Gazetteer, *, bare_names: bool = False) -> lis
         taken_until = end
         i = k
     return mentions
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
+_SUFFIX = re.compile(r",?\s*(?:MP|M\.P\.|Jr\.?|QC|KC|AC|OBE|CBE|MBE)\b\.?")
+#: How much of the text after a name is read for "of <country>" and an office after a comma.
+_AFTER_NAME_CHARS = 1000
 
 
 def _title_span(tokens: list[tuple[str, int, int]], i: int, gaz: Gazetteer) -> tuple[int, str | None]:
@@ -249,7 +259,7 @@ def _is_capital_family_name(words: list[str], k: int, gaz: Gazetteer) -> bool:
 
 def _name_span(words: list[str], j: int, gaz: Gazetteer) -> int:
     k = j
-    while k < len(words):
+    while k < len(words) and k < j + 5:  # at most five words (a longer run is not read on)
         w = words[k]
         if k == j and _is_capital_family_name(words, k, gaz):
             k += 1

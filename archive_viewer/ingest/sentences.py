@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
@@ -22,7 +23,8 @@ _SENTENCE_OPENERS = {
 }
 _NEXT_WORD = re.compile(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
 _MARKER_ONLY = re.compile(r"^[(\[]?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)\]]$")
-_LAST_WORD = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)$")
+#: What a word before a full stop is made of ("Mr", "U.S", "p.m").
+_WORD_CHARS = string.ascii_letters + "."
 
 
 def split_sentences(text: str) -> list[str]:
@@ -33,9 +35,9 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         if match.group(1) == "." and not match.group(2):
-            word = _LAST_WORD.search(text[start : match.start()])
-            if word:
-                w = word.group(1).lower()
+            w = _last_word(text, start, match.start())
+            if w:
+                w = w.lower()
                 # "Mr." / "U.S." / single initials ("Barack H. Obama") do not end a sentence.
                 if w in _CAN_END:
                     nxt = _NEXT_WORD.match(text, match.end())
@@ -55,3 +57,24 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
+
+
+def _last_word(text: str, start: int, end: int) -> str | None:
+    """The word of letters and dots that ends at ``end`` (not before ``start``), or None.
+
+    Looks back only as far as the word goes: searching all of ``text[start:end]`` each time
+    made a long run of "Mr. Kim Mr. Kim ..." (no sentence end, so ``start`` stays put)
+    quadratic.
+    """
+    width = 16
+    while True:
+        lo = max(start, end - width)
+        chunk = text[lo:end]
+        before = chunk.rstrip(_WORD_CHARS)
+        if before or lo == start:
+            break
+        width *= 4  # the word may be longer than the window: look further back
+    run = chunk[len(before):]
+    if not run or run[-1] == ".":
+        return None
+    return run.lstrip(".")

@@ -68,7 +68,11 @@ def fts_query(text: str) -> str | None:
     and stray quotes never reach FTS5 as syntax. Raises SearchHint for a query that can only
     exclude ("-japan" alone).
     """
-    include: list[str] = []
+    # Terms joined by OR form a group; groups are ANDed, exclusions NOTed after them. Built
+    # flat, "(a OR b OR c)" and "(...) NOT x NOT y", not one parenthesis per operator: FTS5's
+    # parser overflows its stack at about a hundred nested ones (and nesting them one by one
+    # took time quadratic in the text).
+    include: list[list[str]] = []
     exclude: list[str] = []
     pending_or = False
     for m in _TOKEN.finditer(text):
@@ -92,15 +96,16 @@ def fts_query(text: str) -> str | None:
         if negate:
             exclude.append(term)
         elif pending_or:
-            include[-1] = f"({include[-1]} OR {term})"
+            include[-1].append(term)
             pending_or = False
         else:
-            include.append(term)
+            include.append([term])
     if not include:
         if exclude:
             raise SearchHint("Add a word to search for: a search cannot consist of excluded words only.")
         return None
-    query = " AND ".join(include)
-    for term in exclude:
-        query = f"({query}) NOT {term}"
+    query = " AND ".join(group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")"
+                         for group in include)
+    if exclude:
+        query = f"({query}) NOT " + " NOT ".join(exclude)  # NOT is left-associative
     return query

@@ -16,8 +16,10 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """
     if conn.in_transaction:
         raise RuntimeError("a transaction is already open on this connection")
-    conn.execute("BEGIN IMMEDIATE")
     try:
+        # Inside the try: an interrupted BEGIN can fail after opening the transaction, which
+        # then stayed open and refused every later write on the connection.
+        conn.execute("BEGIN IMMEDIATE")
         yield conn
         conn.execute("COMMIT")
     except BaseException:
