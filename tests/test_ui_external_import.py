@@ -64,8 +64,10 @@ def test_the_window_shows_meetings_an_import_command_added(qtbot: QtBot, tmp_pat
     assert command.returncode == 0, err
     assert out.startswith("Imported 6, unchanged 0, replaced 0, failed 0")
 
+    refresh = window.actions.refresh  # View ▸ Refresh, F5
+    assert refresh.isEnabled() and refresh.shortcut().toString() == "F5"
     with qtbot.waitSignal(window.reads_settled, timeout=TIMEOUT):
-        window.refresh_views()
+        refresh.trigger()
     after = meetings_in_tree(qtbot, window)
     assert after == meetings_in_archive(db)
     assert sum(after.values()) == 12 and after - before  # the new meetings are in the tree

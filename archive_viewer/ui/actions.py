@@ -89,6 +89,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("toggle_sidebar", "Show &Filter Sidebar", ("Ctrl+B",),
                "Show or hide the filter sidebar", "view-filter", None, checkable=True,
                menu="View", app_icon="sidebar"),
+    ActionSpec("refresh", "&Refresh", ("F5",),
+               "Read the archive again: what another window or the command line imported",
+               "view-refresh", SP.SP_BrowserReload, menu="View"),
     ActionSpec("issue_timeline", "Issue &Timeline…", ("Ctrl+Shift+T",),
                "One issue's statements through time, by country or speaker",
                "view-calendar-timeline", None, menu="View"),
@@ -144,6 +147,7 @@ class WindowActions(QObject):
     find: QAction
     clear_filters: QAction
     toggle_sidebar: QAction
+    refresh: QAction
     issue_timeline: QAction
     group_by_speaker: QAction
     document_order: QAction

@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         edit.addActions([a.find, a.clear_filters])
 
         view = bar.addMenu("&View")
-        view.addActions([a.toggle_sidebar, a.issue_timeline])
+        view.addActions([a.toggle_sidebar, a.refresh, a.issue_timeline])
         view.addSeparator()
         view.addActions([a.group_by_speaker, a.document_order, a.side_by_side])
         view.addSeparator()
@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
         a.import_bundle.triggered.connect(self.import_bundle)
         a.find.triggered.connect(self.find)
         a.clear_filters.triggered.connect(self.filter_state.clear)
+        a.refresh.triggered.connect(self.refresh_views)
         a.toggle_sidebar.toggled.connect(self.set_sidebar_visible)
         a.group_by_speaker.triggered.connect(lambda: self.set_grouping("speaker"))
         a.document_order.triggered.connect(lambda: self.set_grouping("document"))
@@ -444,8 +445,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         for action in (a.import_files, a.import_folder, a.find, a.clear_filters, a.export_pdf,
                        a.export_filter_pdf, a.export_statements, a.export_bundle,
-                       a.import_bundle, a.copy_citation, a.copy_link, a.issue_timeline,
-                       a.export_timeline_pdf):
+                       a.import_bundle, a.copy_citation, a.copy_link, a.refresh,
+                       a.issue_timeline, a.export_timeline_pdf):
             action.setEnabled(enabled)
 
     def _fill_recent_menu(self) -> None:
