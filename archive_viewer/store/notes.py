@@ -538,6 +538,55 @@ def remove_tag(conn: sqlite3.Connection, ref: NodeRef, tag_id: int, *,
         return removed
 
 
+@dataclass(frozen=True)
+class TagChange:
+    """What :func:`change_tags` did: what undoing it gives back."""
+
+    added: tuple[Tag, ...]  # tags the node did not carry before
+    created: tuple[Tag, ...]  # of those, the ones new to the vocabulary
+    removed: tuple[Tag, ...]  # tags the node carried and no longer does
+
+
+def change_tags(conn: sqlite3.Connection, node: RowNode | NodeRef, add: Iterable[str] = (),
+                remove: Iterable[int] = (), *, drop_tags: Iterable[int] = (),
+                ids: dict[str, int] | None = None, snapshot: str | None = None,
+                context: str | None = None) -> TagChange:
+    """Put tags (by name, made when new) on a node and take others (by id) off, in one
+    transaction: what the Tag dialog's OK does. ``drop_tags``: tags to delete from the
+    vocabulary too when nothing carries them any more (undoing their creation); ``ids``:
+    the ids new tags get (redoing it)."""
+    ref = node.ref if isinstance(node, RowNode) else node
+    if isinstance(node, RowNode):
+        snapshot, context = node.snapshot, node.context
+    names = list(dict.fromkeys(clean_tag_name(name) for name in add))
+    added: list[Tag] = []
+    created: list[Tag] = []
+    removed: list[Tag] = []
+    with write_transaction(conn):
+        node_row = _ensure_node(conn, ref, snapshot, context)
+        for name in names:
+            tag = tag_by_name(conn, name)
+            if tag is None:
+                cursor = conn.execute(
+                    "INSERT INTO user_tags (id, name, created_at) VALUES (?, ?, ?)",
+                    ((ids or {}).get(name.casefold()), name, now()))
+                tag = Tag(int(cursor.lastrowid), name)  # type: ignore[arg-type]
+                created.append(tag)
+            if conn.execute("INSERT OR IGNORE INTO user_node_tags (node_id, tag_id, tagged_at) "
+                            "VALUES (?, ?, ?)", (node_row, tag.id, now())).rowcount:
+                added.append(tag)
+        for tag_id in dict.fromkeys(remove):
+            row = conn.execute("SELECT id, name FROM user_tags WHERE id = ?", (tag_id,)).fetchone()
+            if row and conn.execute("DELETE FROM user_node_tags WHERE node_id = ? AND tag_id = ?",
+                                    (node_row, tag_id)).rowcount:
+                removed.append(Tag(*row))
+        for tag_id in drop_tags:
+            conn.execute("DELETE FROM user_tags WHERE id = ? AND NOT EXISTS "
+                         "(SELECT 1 FROM user_node_tags WHERE tag_id = ?)", (tag_id, tag_id))
+        _drop_if_bare(conn, node_row)
+    return TagChange(tuple(added), tuple(created), tuple(removed))
+
+
 def create_tag(conn: sqlite3.Connection, name: str) -> Tag:
     name = clean_tag_name(name)
     with write_transaction(conn):
@@ -633,15 +682,60 @@ def carry_over(conn: sqlite3.Connection, old_sha256: str, new_sha256: str) -> in
     return moved
 
 
-def delete_unattached(conn: sqlite3.Connection, ref: NodeRef) -> None:
+@dataclass(frozen=True)
+class DeletedNode:
+    """A node deleted with its notes and tags: what undoing the deletion writes back."""
+
+    ref: NodeRef
+    snapshot: str
+    context: str
+    created_at: str
+    notes: tuple[Note, ...]
+    tags: tuple[tuple[Tag, str], ...]  # (tag, tagged_at)
+
+
+def delete_node(conn: sqlite3.Connection, ref: NodeRef) -> DeletedNode:
     """Delete the notes and tags of a node (the user's choice for one that is unattached)."""
     with write_transaction(conn):
-        node_row = _node_row(conn, ref)
-        if node_row is None:
-            return
+        row = conn.execute(
+            "SELECT id, snapshot, context, created_at FROM user_nodes WHERE document_sha256 = ? "
+            "AND section = ? AND item = ? AND statement = ?",
+            (ref.sha256, ref.section, ref.item, ref.statement)).fetchone()
+        if row is None:
+            raise NotesError("Those notes and tags are no longer in the archive.")
+        node_row = row[0]
+        deleted = DeletedNode(
+            ref, row[1], row[2], row[3],
+            tuple(Note(*n) for n in conn.execute(
+                "SELECT id, body, created_at, edited_at FROM user_notes WHERE node_id = ? "
+                "ORDER BY id", (node_row,))),
+            tuple((Tag(t[0], t[1]), t[2]) for t in conn.execute(
+                "SELECT t.id, t.name, l.tagged_at FROM user_node_tags AS l JOIN user_tags AS t "
+                "ON t.id = l.tag_id WHERE l.node_id = ?", (node_row,))))
         conn.execute("DELETE FROM user_notes WHERE node_id = ?", (node_row,))
         conn.execute("DELETE FROM user_node_tags WHERE node_id = ?", (node_row,))
         conn.execute("DELETE FROM user_nodes WHERE id = ?", (node_row,))
+        return deleted
+
+
+def restore_node(conn: sqlite3.Connection, deleted: DeletedNode) -> None:
+    """Write a deleted node back with its notes (their ids and times) and tags."""
+    with write_transaction(conn):
+        node_row = _ensure_node(conn, deleted.ref, deleted.snapshot, deleted.context,
+                                deleted.created_at)
+        for note in deleted.notes:
+            conn.execute("INSERT INTO user_notes (id, node_id, body, created_at, edited_at) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         (note.id, node_row, note.body, note.created_at, note.edited_at))
+        for tag, tagged_at in deleted.tags:
+            found = tag_by_name(conn, tag.name)
+            tag_id = found.id if found else int(conn.execute(
+                "INSERT INTO user_tags (id, name, created_at) VALUES (?, ?, ?)",
+                (None if conn.execute("SELECT 1 FROM user_tags WHERE id = ?",
+                                      (tag.id,)).fetchone() else tag.id, tag.name, now())
+            ).lastrowid)  # type: ignore[arg-type]
+            conn.execute("INSERT OR IGNORE INTO user_node_tags (node_id, tag_id, tagged_at) "
+                         "VALUES (?, ?, ?)", (node_row, tag_id, tagged_at))
 
 
 def iter_nodes(conn: sqlite3.Connection) -> Iterator[NodeAnnotations]:
