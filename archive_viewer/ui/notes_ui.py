@@ -64,14 +64,9 @@ class NotesController(QObject):
         a = window.actions
         a.undo.triggered.connect(self.stack.undo)
         a.redo.triggered.connect(self.stack.redo)
-        self.stack.canUndoChanged.connect(a.undo.setEnabled)
-        self.stack.canRedoChanged.connect(a.redo.setEnabled)
-        self.stack.undoTextChanged.connect(
-            lambda text: a.undo.setText(f"&Undo {text}" if text else "&Undo"))
-        self.stack.redoTextChanged.connect(
-            lambda text: a.redo.setText(f"&Redo {text}" if text else "&Redo"))
-        a.undo.setEnabled(False)
-        a.redo.setEnabled(False)
+        self.stack.indexChanged.connect(lambda _index: self._show_undo_state())
+        self.stack.cleanChanged.connect(lambda _clean: self._show_undo_state())
+        self._show_undo_state()
         a.add_note.triggered.connect(lambda: self._on_selection(self.add_note))
         a.tag_node.triggered.connect(lambda: self._on_selection(self.edit_tags))
         a.all_notes.triggered.connect(lambda: self.show_notes_list())
@@ -94,6 +89,17 @@ class NotesController(QObject):
             lambda: self.show_notes_list(unattached=True))
         window.sidebar.facets_updated.connect(lambda _facets: self._count_unattached())
 
+    def _show_undo_state(self) -> None:
+        """Edit ▸ Undo and Redo say what they would undo or redo ("Undo Add Note")."""
+        a = self.window.actions
+        if not shiboken6.isValid(a.undo) or not shiboken6.isValid(self.stack):
+            return  # the window is being destroyed
+        for action, able, text, verb in (
+                (a.undo, self.stack.canUndo(), self.stack.undoText(), "&Undo"),
+                (a.redo, self.stack.canRedo(), self.stack.redoText(), "&Redo")):
+            action.setEnabled(able)
+            action.setText(f"{verb} {text}" if able and text else verb)
+
     # -- the archive -------------------------------------------------------------------------
 
     def set_archive(self, path: Path) -> None:
@@ -104,6 +110,7 @@ class NotesController(QObject):
                 dialog.close()
         self._reloads.clear()
         self.stack.clear()
+        self._show_undo_state()
         self._path = Path(path)
         self._set_enabled(True)
 
