@@ -374,7 +374,7 @@ def test_a_real_full_disk(tmp_path: Path, good: Path, docs: Path,
     size = good.stat().st_size
     # Room for the archive and the -wal of the last import below with a few pages to spare
     # (at 512 KiB there were 4 KiB left, and an import now also records the document's
-    # arrival, db/005).
+    # arrival, db/*_research_notes.sql).
     with small_disk(tmp_path / "disk", size + 576 * 1024) as disk:
         archive_path = disk / "archive.sqlite"
         shutil.copy(good, archive_path)

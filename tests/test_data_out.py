@@ -174,7 +174,7 @@ ID_COLUMNS: dict[str, dict[str, str]] = {
     "person_country_counts": {"person_id": "people"},
     "issue_country_year_counts": {"issue_id": "issues"},
     "stale_meetings": {"meeting_id": "meetings"},
-    # The user's own data (db/005), carried as user_data.
+    # The user's own data (db/*_research_notes.sql), carried as user_data.
     "user_nodes": {"id": "user_nodes"},
     "user_notes": {"id": "user_notes", "node_id": "user_nodes"},
     "user_tags": {"id": "user_tags"},

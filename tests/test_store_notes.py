@@ -9,10 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_viewer import cli, paths
 from archive_viewer.data_out import bundle as bundles
 from archive_viewer.store import Archive, notes, queries, saved_searches, summary
+from archive_viewer.store.filter_sql import LIKE_ESCAPE, note_patterns
 from archive_viewer.store.filters import _TOKEN, Filter
 from archive_viewer.store.writer import delete_document
 
@@ -365,3 +368,31 @@ def test_notes_and_searches_on_the_command_line(archive: Archive, tmp_path: Path
     out = tmp_path / "tagged.json"
     assert cli.main(["export-statements", "--db", db, "--tag", "Hardening", "-o", str(out)]) == 0
     assert len(json.loads(out.read_text())) == len(_direct_tagged(conn, "hardening"))
+
+
+# -- the note search's patterns, against Python -------------------------------------------------------
+
+_ALPHABET = st.sampled_from(list("ab %_\\\"'*-()") + ["é", "É", "東"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(bodies=st.lists(st.text(_ALPHABET, min_size=1, max_size=12), min_size=1, max_size=6),
+       query=st.text(_ALPHABET, max_size=8))
+def test_note_patterns_find_exactly_the_notes_holding_every_word(bodies: list[str],
+                                                                 query: str) -> None:
+    patterns = note_patterns(query)
+    words = [" ".join(w.split()) for w in
+             (m.group(1) if m.group(1) is not None else m.group(2) for m in _TOKEN.finditer(query))]
+    words = [w for w in words if w]
+    assert len(patterns) == len(dict.fromkeys(words))
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE n (body TEXT)")
+    conn.executemany("INSERT INTO n VALUES (?)", [(b,) for b in bodies])
+    where = " AND ".join(f"body LIKE ? ESCAPE '{LIKE_ESCAPE}'" for _ in patterns) or "1"
+    found = sorted(row[0] for row in conn.execute(f"SELECT body FROM n WHERE {where}", patterns))
+
+    def holds(body: str, word: str) -> bool:  # LIKE folds the case of ASCII letters only
+        fold = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+        return word.translate(fold) in body.translate(fold)
+
+    assert found == sorted(b for b in bodies if all(holds(b, w) for w in words))

@@ -235,6 +235,12 @@ def test_tags_from_the_tree_with_undo_redo_the_facet_and_the_vocabulary(
     assert f" · {section_statements} statements — " in window.status_totals.text()
     assert [chip.spec.text for chip in window.sidebar.chips.chips] == ["Tag: hardening"]
 
+    # The facet's menu renames and deletes too.
+    menu = window.notes.tag_menu(hardening)
+    assert menu is not None and [a.text() for a in menu.actions() if a.text()] == [
+        "Rename Tag…", "Delete Tag…", "&Manage Tags…"]
+    menu.deleteLater()
+
     # Rename and delete the tag in Manage Tags, each undone.
     dialog = window.notes.manage_tags()
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2, timeout=TIMEOUT)

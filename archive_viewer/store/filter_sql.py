@@ -206,8 +206,9 @@ class CompiledFilter:
                 f"AND participants.role = 'principal' AND participants.person_id IN ({people}))))")
 
     # The user's tags and notes are few (hundreds, thousands), so what they select is a small
-    # set, built once per query (an uncorrelated IN) whatever the scope; db/005's views expand
-    # a node to its statements and resolve it by identifier to the rows holding it now.
+    # set, built once per query (an uncorrelated IN) whatever the scope; the views of
+    # db/*_research_notes.sql expand a node to its statements and resolve it by identifier to
+    # the rows holding it now.
 
     def _tag_condition(self, s: str) -> str:
         tags = ", ".join(self._tag_marks)

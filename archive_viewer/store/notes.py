@@ -5,8 +5,8 @@ sha256 and the positions below it: :class:`NodeRef`), never by row id; so it sur
 and importing the document again, and travels in bundles. When a changed document replaces
 one from the same file (:func:`carry_over`), a node whose position the new text still has moves
 to it; the rest stay with the old document's hash, *unattached*, and are listed by
-:func:`unattached` (never silently dropped). db/005 holds the tables and the views that
-resolve nodes to the rows holding them now.
+:func:`unattached` (never silently dropped). db/*_research_notes.sql holds the tables, and
+the views that resolve nodes to the rows holding them now.
 
 Every write function is one user action and runs in one transaction of its own. Reads:
 :func:`annotations_for` (any identifiers, for any view), :func:`meeting_annotations` (the

@@ -6,10 +6,10 @@ only documents are deleted and imported again), tags by name (a tag renamed rena
 here too). Opening a search turns the names back into ids; a name the archive no longer
 knows is reported and matches nothing, so the search never quietly widens.
 
-*New* is by document, in the order this archive first received each one (db/005's
-``document_arrivals``, keyed by sha256 and never deleted): a search remembers the last arrival
-when it was saved or last opened (``seen_arrival``), and its new statements are its matching
-statements in documents that arrived later. A document deleted and imported again keeps its
+*New* is by document, in the order this archive first received each one
+(``document_arrivals`` of db/*_research_notes.sql, keyed by sha256 and never deleted): a
+search remembers the last arrival when it was saved or last opened (``seen_arrival``), and its
+new statements are its matching statements in documents that arrived later. A document deleted and imported again keeps its
 place, so re-importing unchanged documents adds nothing new; a changed document is new.
 Opening the search moves ``seen_arrival`` on, and keeps the one before as ``marked_arrival``:
 the statements after that one are marked new while the search is open, until it is next opened.

@@ -28,6 +28,7 @@ from archive_viewer.store.errors import ArchiveError
 from archive_viewer.store.node_ids import UnknownIdentifier, resolve
 from archive_viewer.ui import notes_commands as commands
 from archive_viewer.ui.dialogs import show_error
+from archive_viewer.ui.roles import FACET_KEY_ROLE
 from archive_viewer.ui.sidebar_notes import NotesFilterPanel
 from archive_viewer.ui.notes_dialogs import (
     NameDialog,
@@ -88,6 +89,9 @@ class NotesController(QObject):
         self.filter_panel.unattached_requested.connect(
             lambda: self.show_notes_list(unattached=True))
         window.sidebar.facets_updated.connect(lambda _facets: self._count_unattached())
+        tags_view = window.sidebar.facet_view("tags")
+        tags_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tags_view.customContextMenuRequested.connect(self._tags_facet_menu)
 
     def _show_undo_state(self) -> None:
         """Edit ▸ Undo and Redo say what they would undo or redo ("Undo Add Note")."""
@@ -296,6 +300,26 @@ class NotesController(QObject):
         box.open()
         self.last_dialog = box  # type: ignore[assignment]
         return box
+
+    def tag_menu(self, tag_id: int) -> QMenu | None:
+        """The My tags facet's menu for a tag: rename, delete, the vocabulary."""
+        tag = next((t for t in notes.tags(self.window._gui_connection()) if t.id == tag_id), None)
+        if tag is None:
+            return None
+        menu = QMenu(self.window)
+        menu.addAction("Rename Tag…", lambda: self._rename_tag(self.window, tag))
+        menu.addAction("Delete Tag…", lambda: self._delete_tag(self.window, tag))
+        menu.addSeparator()
+        menu.addAction(self.window.actions.manage_tags)
+        return menu
+
+    def _tags_facet_menu(self, pos: QPoint) -> None:
+        view = self.window.sidebar.facet_view("tags")
+        key = view.indexAt(pos).data(FACET_KEY_ROLE)
+        menu = self.tag_menu(int(key)) if isinstance(key, int) else None
+        if menu is not None:
+            menu.exec(view.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     # -- every note; the unattached ------------------------------------------------------------
 
