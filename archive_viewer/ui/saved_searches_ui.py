@@ -273,7 +273,8 @@ class SavedSearchController(QObject):
     def save(self, name: str, f: Filter) -> saved_searches.SavedSearch | None:
         search = self._write(lambda conn: saved_searches.save(conn, name, f), "save the search")
         if search is not None:
-            self._active = (search.id, f)
+            self._active = (search.id, f)  # it is what the window shows: open, nothing new
+            self.panel.set_active(search.id)
             self.window.statusBar().showMessage(f"Saved the search “{search.name}”.", 5000)
             self.refresh()
         return search
