@@ -88,7 +88,7 @@ class NotesController(QObject):
         self.filter_panel = NotesFilterPanel(window.filter_state)
         self.filter_panel.unattached_requested.connect(
             lambda: self.show_notes_list(unattached=True))
-        window.sidebar.facets_updated.connect(lambda _facets: self._count_unattached())
+        window.sidebar.facets_updated.connect(self._facets_updated)
         tags_view = window.sidebar.facet_view("tags")
         tags_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tags_view.customContextMenuRequested.connect(self._tags_facet_menu)
@@ -117,6 +117,11 @@ class NotesController(QObject):
         self._show_undo_state()
         self._path = Path(path)
         self._set_enabled(True)
+
+    def _facets_updated(self, facets: Any) -> None:
+        # My tags only once there is a tag: an empty list would say nothing.
+        self.window.sidebar.sections["tags"].setVisible(bool(facets.tags))
+        self._count_unattached()
 
     def _count_unattached(self) -> None:
         self.window.tasks.run(notes.unattached_count,
