@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from archive_viewer import paths, store
@@ -16,7 +16,7 @@ from archive_viewer.store import notes, saved_searches
 from archive_viewer.store.filters import Filter
 from archive_viewer.ui.actions import shortcut_rows
 from archive_viewer.ui.main_window import MainWindow
-from archive_viewer.ui.notes_dialogs import NoteEditor, TagEditor
+from archive_viewer.ui.notes_dialogs import NodeNotesDialog, NoteEditor, TagEditor
 
 REFERENCE = "000_19a025d9c24d22f3.txt"
 FIRST = ["000_19a025d9c24d22f3.txt", "101_1643773a4e55f15d.txt", "102_991695155f08c227.txt"]
@@ -147,7 +147,9 @@ def test_a_note_added_edited_and_deleted_with_undo_and_redo(qtbot, archive: Path
     settle(qtbot, window)
 
     # Edit it (from the dialog the note marker opens), undo, redo.
-    dialog = window.notes.show_node_notes("statement", statements[1])
+    window.detail.browser.anchorClicked.emit(QUrl(f"avnote:statement/{statements[1]}"))
+    dialog = window.notes.last_dialog
+    assert isinstance(dialog, NodeNotesDialog) and dialog.node == ("statement", statements[1])
     qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=TIMEOUT)
     dialog.edit_button.click()
     editor = window.notes.last_dialog
