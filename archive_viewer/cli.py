@@ -147,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="one lane per country (default) or per speaker")
     timeline.add_argument("--json", action="store_true", help="print the timeline as JSON")
     timeline.set_defaults(run=run_timeline)
+    from archive_viewer import cli_notes
+
+    cli_notes.add_commands(commands, db_option)
 
     parser.set_defaults(run=run_gui)
     return parser
@@ -191,6 +194,13 @@ def _add_data_out_commands(commands: argparse._SubParsersAction,  # type: ignore
                             help="meetings held on or after (YYYY-MM-DD)")
     statements.add_argument("--to", dest="date_to", type=_iso_date, metavar="DATE",
                             help="meetings held on or before (YYYY-MM-DD)")
+    statements.add_argument("--tag", metavar="NAME", action="append", default=[],
+                            help="statements you tagged (or in a meeting, section or item you "
+                                 "tagged); repeatable")
+    statements.add_argument("--with-notes", action="store_true",
+                            help="statements with a note of yours (on them or around them)")
+    statements.add_argument("--note", metavar="TEXT", default="",
+                            help="statements whose note holds these words (as typed, any case)")
     statements.set_defaults(run=run_export_statements)
 
     bundle = commands.add_parser(
@@ -439,7 +449,8 @@ def run_export_statements(args: argparse.Namespace) -> int:
     try:
         f = named_filter(conn, search=args.search, issues=args.issue, people=args.person,
                          countries=args.country, kinds=args.kind, date_from=args.date_from,
-                         date_to=args.date_to)
+                         date_to=args.date_to, tags=args.tag, has_notes=args.with_notes,
+                         note_text=args.note)
         fmt = format_for(args.output, args.format)
         if str(args.output) == "-":
             write_statements(statement_rows(conn, f), sys.stdout, fmt)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -86,6 +86,28 @@ class StatementLike(Protocol):
     matches: bool
 
 
+class NoteLike(Protocol):
+    body: str
+    created_at: str
+    edited_at: str | None
+
+
+class AnnotationLike(Protocol):
+    """The user's notes and tags on a node (store.notes.NodeAnnotations)."""
+
+    notes: Sequence[NoteLike]
+
+    @property
+    def tag_names(self) -> tuple[str, ...]: ...
+
+
+#: A node of the page: ("meeting" | "section" | "item" | "statement", row id).
+NodeKey = tuple[str, int]
+#: The scheme of the links on note markers: ``avnote:statement/12`` opens that node's notes.
+NOTE_LINK = "avnote"
+NEW_LABEL = "NEW"
+
+
 class MeetingRowLike(Protocol):
     title: str
     held_on: str | None
@@ -104,6 +126,13 @@ class DetailContent:
     item: ItemLike | None = None
     terms: Sequence[str] = ()  # search words and phrases to highlight
     filtered: bool = False  # the filter has statement terms: mark the statements that match
+    #: The user's notes and tags on the meeting and anything in it, by node.
+    annotations: Mapping[NodeKey, AnnotationLike] = field(default_factory=dict)
+    #: Annotated nodes whose text changed since (carried over to a changed document).
+    changed: frozenset[NodeKey] = frozenset()
+    #: The saved search open, when the meeting arrived since it was last opened: its
+    #: matching statements are marked new.
+    new_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,12 +150,19 @@ class Colours:
     tag_bg: str = "#e8eaed"
     tag_fg: str = "#3c4043"
     link: str = "#1a5fb4"
+    user_tag_bg: str = "#dcefe0"  # the user's own tags: green, unlike the issues' grey
+    user_tag_fg: str = "#1d5a2c"
+    note_fg: str = "#8a4b00"  # the note marker: amber, like a sticky note
+    new_bg: str = "#c9302c"  # the NEW badge
+    new_fg: str = "#ffffff"
 
     @classmethod
     def dark_default(cls) -> Colours:
         return cls(dark=True, text="#e8e8e8", muted="#a0a4a8", base="#1e1f22", rule="#4a4d52",
                    mark_bg="#8a6d00", mark_fg="#ffffff", match_bg="#1f3047", tag_bg="#3a3d42",
-                   tag_fg="#d6d8db", link="#8ab4f8")
+                   tag_fg="#d6d8db", link="#8ab4f8", user_tag_bg="#234a2e",
+                   user_tag_fg="#c4ecce", note_fg="#f2b560", new_bg="#e5534b",
+                   new_fg="#1e1f22")
 
 
 # Speaker colours: (on a light background, on a dark background), each pair the same hue,
@@ -294,10 +330,17 @@ def render(content: DetailContent, *, grouping: str, colours: Colours, paper: bo
     speaker_colour = speaker_colours(meeting, content.statements, colours.dark)
     principals = [p.person_id for p in meeting.participants if p.role == "principal"]
     page = _Page(colours, pattern, speaker_colour, principals, content.filtered, meeting, paper,
-                 sides=sides_of(meeting, content.statements) if grouping == "sides" else [])
+                 sides=sides_of(meeting, content.statements) if grouping == "sides" else [],
+                 annotations=content.annotations, changed=content.changed,
+                 new=content.new_for is not None)
 
     parts = [_style(), _meeting_header(meeting, colours, speaker_colour,
                                        with_summary=content.kind == "meeting", links=not paper)]
+    if content.new_for is not None:
+        parts.append(f'<p style="margin-top:4px;">{page.new_badge()} <span style="color:'
+                     f'{colours.muted};">Imported since you last opened the saved search '
+                     f"“{esc(content.new_for)}”</span></p>")
+    parts.append(page.annotation_block(("meeting", meeting.id)))
     if content.filtered:
         matching = sum(1 for s in content.statements if s.matches)
         total = len(content.statements)
@@ -320,16 +363,22 @@ def render(content: DetailContent, *, grouping: str, colours: Colours, paper: bo
             heading = section_heading(first.section_number, first.section_title)
             if heading or not untitled_only:  # a document without sections needs no heading
                 parts.append(_section_title(first.section_id, heading or "Statements"))
+            parts.append(page.annotation_block(("section", first.section_id)))
+            parts.append(page.item_annotations(statements))
             parts.append(page.statements(statements, grouping))
     else:
         section = content.section
         if section is not None:
             heading = section_heading(section.number, section.title) or "Statements"
             parts.append(_section_title(section.id, heading))
+            parts.append(page.annotation_block(("section", section.id)))
         if content.kind == "item" and content.item is not None:
             label = item_heading(content.item.label, content.item.heading)
             if label:
                 parts.append(f'<h3 style="margin-top:4px;">{esc(label)}</h3>')
+            parts.append(page.annotation_block(("item", content.item.id)))
+        else:
+            parts.append(page.item_annotations(content.statements))
         if content.statements:
             parts.append(page.statements(content.statements, grouping))
         else:
@@ -456,6 +505,58 @@ class _Page:
     meeting: MeetingLike
     paper: bool = False
     sides: list[Side] = field(default_factory=list)  # the columns of the "sides" grouping
+    annotations: Mapping[NodeKey, AnnotationLike] = field(default_factory=dict)
+    changed: frozenset[NodeKey] = frozenset()
+    new: bool = False  # the meeting is new to the open saved search
+
+    # -- the user's notes and tags, and what is new ----------------------------------------
+
+    def new_badge(self) -> str:
+        c = self.colours
+        return (f'<span style="background-color:{c.new_bg}; color:{c.new_fg}; '
+                f'font-size:small; font-weight:600;">&nbsp;{NEW_LABEL}&nbsp;</span>')
+
+    def user_marks(self, key: NodeKey) -> str:
+        """The node's tags as chips and a marker with the start of its first note, linked
+        to the whole notes (the pane shows them on hover and opens them on click); ''
+        without any. Every string is the user's text: escaped like a document's."""
+        annotations = self.annotations.get(key)
+        if annotations is None:
+            return ""
+        c = self.colours
+        parts = [f'<span style="background-color:{c.user_tag_bg}; color:{c.user_tag_fg}; '
+                 f'font-size:small;">&nbsp;#{esc(name)}&nbsp;</span>'
+                 for name in annotations.tag_names]
+        if annotations.notes:
+            first = " ".join(annotations.notes[0].body.split())
+            excerpt = first if len(first) <= NOTE_EXCERPT else first[:NOTE_EXCERPT - 1] + "…"
+            more = len(annotations.notes) - 1
+            parts.append(
+                f'<a href="{NOTE_LINK}:{key[0]}/{key[1]}" style="color:{c.note_fg}; '
+                f'text-decoration:none;">✎&nbsp;{esc(excerpt)}'
+                + (f" (+{more} more)" if more else "") + "</a>")
+        if key in self.changed:
+            parts.append(f'<span style="color:{c.muted}; font-style:italic;">(the text has '
+                         "changed since)</span>")
+        return " ".join(parts)
+
+    def annotation_block(self, key: NodeKey) -> str:
+        """A meeting's, section's or item's notes and tags, on a line under its heading."""
+        marks = self.user_marks(key)
+        return f'<p style="margin:2px 0px 4px 0px;">{marks}</p>' if marks else ""
+
+    def item_annotations(self, statements: Sequence[StatementLike]) -> str:
+        """The notes and tags of the items of these statements, one line each, labelled: by
+        speaker or side by side an item's statements are apart, so its notes go first."""
+        lines = []
+        for item_id, label in dict.fromkeys(
+                (s.item_id, item_heading(s.item_label, s.item_heading)) for s in statements):
+            marks = self.user_marks(("item", item_id))
+            if marks:
+                name = esc(label) if label else "Item"
+                lines.append(f'<p style="margin:2px 0px 2px 0px;"><span style="color:'
+                             f'{self.colours.muted};">{name}</span>&nbsp; {marks}</p>')
+        return "".join(lines)
 
     def statements(self, statements: Sequence[StatementLike], grouping: str) -> str:
         if grouping == "document":
@@ -596,15 +697,24 @@ class _Page:
         text_style = f' style="color:{c.muted};"' if muted_text else ""
         tags = self._tags(statement)
         shade = (f" background-color:{c.match_bg};" if self.filtered and statement.matches else "")
+        label = self._new_mark(statement) + label
         return (f'<p style="margin:0px 0px 6px 0px;{shade}">{label}'
                 f'<a name="statement-{statement.id}"><span{text_style}>'
                 f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}</p>")
 
     def _tags(self, statement: StatementLike) -> str:
-        """The statement's issues, on a line of their own below it."""
-        if not statement.issues:
+        """The statement's issues, on a line of their own below it; the user's tags and notes
+        on one more."""
+        issues = ("<br>" + " ".join(self._tag(issue) for issue in statement.issues)
+                  if statement.issues else "")
+        marks = self.user_marks(("statement", statement.id))
+        return issues + (f"<br>{marks}" if marks else "")
+
+    def _new_mark(self, statement: StatementLike) -> str:
+        """The NEW badge of a statement the open saved search has not shown before."""
+        if not self.new or (self.filtered and not statement.matches):
             return ""
-        return "<br>" + " ".join(self._tag(issue) for issue in statement.issues)
+        return self.new_badge() + "&nbsp;"
 
     def _table(self, rows: list[str]) -> str:
         return "".join(rows) if self.paper else _table(rows)
@@ -647,6 +757,7 @@ class _Page:
         text_style = f' style="color:{c.muted};"' if muted_text else ""
         tags = self._tags(statement)
         background = f' bgcolor="{c.match_bg}"' if self.filtered and statement.matches else ""
+        label = self._new_mark(statement) + label
         body = (f"{label}{speaker}<a name=\"statement-{statement.id}\"><span{text_style}>"
                 f"{highlighted(statement.text, self.pattern, c)}</span></a>{tags}")
         if self.paper:
@@ -663,6 +774,8 @@ class _Page:
 
 
 _BLANK_LINE = '<p style="margin:0px 0px 2px 0px;">&nbsp;</p>'
+#: How much of a note the marker beside its node shows.
+NOTE_EXCERPT = 60
 
 
 def _speaks_for_column(statement: StatementLike, side: Side | None) -> bool:

@@ -177,6 +177,20 @@ ID_COLUMNS: dict[str, dict[str, str]] = {
     "person_merges": {},
     "person_apart": {},
     "stale_meetings": {"meeting_id": "meetings"},
+    # The user's own data (db/*_research_notes.sql), carried as user_data.
+    "user_nodes": {"id": "user_nodes"},
+    "user_notes": {"id": "user_notes", "node_id": "user_nodes"},
+    "user_tags": {"id": "user_tags"},
+    "user_node_tags": {"node_id": "user_nodes", "tag_id": "user_tags"},
+    "saved_searches": {"id": "saved_searches"},
+    "document_arrivals": {},
+}
+
+#: Columns that belong to one archive's history and are not carried: when this archive
+#: received each document, and so which of a saved search's statements are new here.
+LOCAL_COLUMNS: dict[str, set[str]] = {
+    "document_arrivals": {"arrived_at"},
+    "saved_searches": {"seen_arrival", "marked_arrival"},
 }
 
 
@@ -194,6 +208,12 @@ def natural_keys(conn: sqlite3.Connection) -> dict[str, dict[int, object]]:
                        for i, in conn.execute(f"SELECT id FROM {table}")}
     for space in ("issues", "people"):
         keys[space][0] = 0  # "any issue" and "joint" in the count tables
+    keys["user_nodes"] = dict(conn.execute("SELECT id, identifier FROM user_nodes"))
+    keys["user_notes"] = {i: (node, created) for i, node, created in conn.execute(
+        "SELECT n.id, u.identifier, n.created_at FROM user_notes n JOIN user_nodes u "
+        "ON u.id = n.node_id")}
+    keys["user_tags"] = dict(conn.execute("SELECT id, name FROM user_tags"))
+    keys["saved_searches"] = dict(conn.execute("SELECT id, name FROM saved_searches"))
     return keys
 
 
@@ -208,10 +228,11 @@ def canonical(db: Path) -> dict[str, list[tuple[object, ...]]]:
         assert not unlisted, f"tables the bundle round trip does not cover: {unlisted}"
         out: dict[str, list[tuple[object, ...]]] = {}
         for table in tables:
-            columns = [c for _, c, *_ in conn.execute(f"PRAGMA table_info({table})")]
+            columns = [c for _, c, *_ in conn.execute(f"PRAGMA table_info({table})")
+                       if c not in LOCAL_COLUMNS.get(table, ())]
             mapped = ID_COLUMNS[table]
             rows = []
-            for row in conn.execute(f"SELECT * FROM {table}"):
+            for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
                 rows.append(tuple(
                     keys[mapped[c]].get(v, ("missing", v)) if c in mapped and v is not None
                     else v for c, v in zip(columns, row, strict=True)))

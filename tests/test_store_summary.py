@@ -220,7 +220,7 @@ def downgrade(path: Path, version: int) -> None:
         if migration.version <= version:
             break
         sql = migration.path.read_text(encoding="utf-8")
-        for kind, name in re.findall(r"CREATE (TRIGGER|TABLE|INDEX) (\w+)", sql):
+        for kind, name in re.findall(r"CREATE (TRIGGER|VIEW|TABLE|INDEX) (\w+)", sql):
             old.execute(f"DROP {kind} IF EXISTS {name}")
         for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", sql):
             old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -82,7 +82,7 @@ def test_the_fixtures_are_of_their_schema_and_hold_documents() -> None:
         assert conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == 3
         assert conn.execute("SELECT count(*) FROM statements").fetchone()[0] == 20
         conn.close()
-        assert fixture_path(version).stat().st_size < 128 * 1024
+        assert fixture_path(version).stat().st_size < 160 * 1024  # small enough to commit
 
 
 def test_an_old_archive_is_upgraded_with_its_data_intact(old_archive: tuple[int, Path]) -> None:

@@ -260,7 +260,7 @@ def test_reached_from_the_view_menu_the_tree_and_issue_tags(
         qtbot, window: MainWindow, samples_archive: Path) -> None:
     action = window.actions.issue_timeline
     assert action.shortcut() == QKeySequence("Ctrl+Shift+T")
-    view_menu = window.menuBar().actions()[2].menu()
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     assert action in view_menu.actions()
     file_menu = window.menuBar().actions()[0].menu()
     assert window.actions.export_timeline_pdf in file_menu.actions()

@@ -14,10 +14,11 @@ so that an empty filter reads tables and indexes directly instead of copying the
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from archive_viewer.store.filters import Filter, fts_query
+from archive_viewer.store.filters import _TOKEN, Filter, fts_query
 
 #: The columns of ``filtered_statements``; the same names exist on ``statements``, so a query
 #: can read either through :attr:`CompiledFilter.statements_source`.
@@ -50,7 +51,28 @@ class Scope:
 
 def statement_terms_only(f: Filter) -> Filter:
     """``f`` without its meeting terms: what decides whether a statement is marked as matching."""
-    return Filter(text=f.text, issues=f.issues, people=f.people)
+    return Filter(text=f.text, issues=f.issues, people=f.people, tags=f.tags,
+                  has_notes=f.has_notes, note_text=f.note_text)
+
+
+#: The escape character of the LIKE patterns of :func:`note_patterns`.
+LIKE_ESCAPE = "\\"
+_LIKE_SPECIAL = re.compile(r"([%_\\])")
+
+
+def note_patterns(text: str) -> list[str]:
+    """LIKE patterns (escape :data:`LIKE_ESCAPE`) for a search of the user's notes: each word,
+    or "quoted phrase", must occur somewhere in a note, as typed, in any case (of ASCII
+    letters, as LIKE does). Everything is literal: ``%``, ``_``, quotes and FTS operators are
+    looked for as characters, so a note holding "50%" or "Art. 9" is found by them."""
+    patterns: list[str] = []
+    # LIKE reads text only up to a NUL: a pattern holding one would match every note.
+    for match in _TOKEN.finditer(text.replace("\0", "")):
+        part = match.group(1) if match.group(1) is not None else match.group(2)
+        part = " ".join(part.split())
+        if part:
+            patterns.append("%" + _LIKE_SPECIAL.sub(r"\\\1", part) + "%")
+    return list(dict.fromkeys(patterns))
 
 
 class CompiledFilter:
@@ -70,6 +92,9 @@ class CompiledFilter:
             self.params["f_fts"] = self.fts
         self._issue_marks = self._bind_many("f_issue", sorted(f.issues))
         self._person_marks = self._bind_many("f_person", sorted(f.people))
+        self._tag_marks = self._bind_many("f_tag", sorted(f.tags))
+        self._note_marks = self._bind_many("f_note", note_patterns(f.note_text))
+        self._has_notes = f.has_notes or bool(self._note_marks)
         self._meeting_conditions = self._compile_meeting_conditions()
         if scope.item_id is not None:
             self.params["f_scope_item"] = scope.item_id
@@ -82,7 +107,8 @@ class CompiledFilter:
     def has_statement_terms(self) -> bool:
         """Whether statements are narrowed by text, issues or people (a tree node then needs a
         matching statement to be shown)."""
-        return self.fts is not None or bool(self.filter.issues or self.filter.people)
+        return self.fts is not None or bool(self.filter.issues or self.filter.people
+                                            or self._tag_marks or self._has_notes)
 
     @property
     def has_meeting_terms(self) -> bool:
@@ -125,6 +151,10 @@ class CompiledFilter:
             conditions.append(self._issue_condition(alias))
         if self._person_marks:
             conditions.append(self._people_condition(alias))
+        if self._tag_marks:
+            conditions.append(self._tag_condition(alias))
+        if self._has_notes:
+            conditions.append(self._note_condition(alias))
         if meetings and self.has_meeting_terms:
             conditions.append(f"{alias}.meeting_id IN (SELECT id FROM filtered_meetings)")
         return conditions
@@ -174,6 +204,22 @@ class CompiledFilter:
         return (f"({s}.speaker_id IN ({people}) OR ({s}.is_joint = 1 AND EXISTS ("
                 f"SELECT 1 FROM participants WHERE participants.meeting_id = {s}.meeting_id "
                 f"AND participants.role = 'principal' AND participants.person_id IN ({people}))))")
+
+    # The user's tags and notes are few (hundreds, thousands), so what they select is a small
+    # set, built once per query (an uncorrelated IN) whatever the scope; the views of
+    # db/*_research_notes.sql expand a node to its statements and resolve it by identifier to
+    # the rows holding it now.
+
+    def _tag_condition(self, s: str) -> str:
+        tags = ", ".join(self._tag_marks)
+        return (f"{s}.id IN (SELECT statement_id FROM user_tagged_statements "
+                f"WHERE tag_id IN ({tags}))")
+
+    def _note_condition(self, s: str) -> str:
+        words = " AND ".join(f"body LIKE {mark} ESCAPE '{LIKE_ESCAPE}'" for mark in self._note_marks)
+        notes = "SELECT node_id FROM user_notes" + (f" WHERE {words}" if words else "")
+        return (f"{s}.id IN (SELECT statement_id FROM user_node_statements "
+                f"WHERE node_id IN ({notes}))")
 
     def shown_meeting_conditions(self, alias: str) -> list[str]:
         """Conditions for a meeting ``alias`` the tree shows: it satisfies the meeting terms
@@ -299,7 +345,8 @@ def _either(values: Iterable[str]) -> str:
 
 
 def describe_filter(f: Filter, *, issue_names: Mapping[int, str] | None = None,
-                    person_names: Mapping[int, str] | None = None) -> str:
+                    person_names: Mapping[int, str] | None = None,
+                    tag_names: Mapping[int, str] | None = None) -> str:
     """What ``f`` selects, as a sentence for a status bar or a tooltip.
 
     "Statements matching “abduction” on North Korea (or narrower issues) by Koichiro Gemba, in
@@ -318,6 +365,14 @@ def describe_filter(f: Filter, *, issue_names: Mapping[int, str] | None = None,
     if f.people:
         names = sorted(person_names.get(p, f"person {p}") for p in f.people)
         statement_parts.append(f"by {_either(names)} (including joint statements)")
+    if f.tags:
+        names = sorted(f"“{(tag_names or {}).get(t, f'tag {t}')}”" for t in f.tags)
+        statement_parts.append(f"tagged {_either(names)}")
+    note = " ".join(f.note_text.split())
+    if note:
+        statement_parts.append(f"with a note holding “{note}”")
+    elif f.has_notes:
+        statement_parts.append("with a note")
 
     kinds = [KIND_PLURALS.get(k, k) for k in sorted(f.kinds)]
     meeting_noun = _either(kinds) if kinds else "meetings"

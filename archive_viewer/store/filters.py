@@ -7,7 +7,7 @@ parameterised SQL in one place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date
 
 MEETING_KINDS = {
@@ -34,6 +34,11 @@ class Filter:
     kinds: frozenset[str] = field(default_factory=frozenset)
     date_from: date | None = None  # meetings held on or after
     date_to: date | None = None  # meetings held on or before
+    # The user's own annotations (store/notes.py). A tag or a note on a meeting, section or
+    # item is about all its statements, so each of these selects those statements too.
+    tags: frozenset[int] = field(default_factory=frozenset)  # the user's tag ids
+    has_notes: bool = False  # only statements with a note (on them or around them)
+    note_text: str = ""  # ... whose note holds these words (literally, any case)
 
     def is_empty(self) -> bool:
         return self == Filter()
@@ -41,19 +46,31 @@ class Filter:
     @property
     def has_statement_terms(self) -> bool:
         """Whether the filter narrows statements (not just meetings)."""
-        return bool(self.text.strip() or self.issues or self.people)
+        return bool(self.text.strip() or self.issues or self.people or self.has_user_terms)
+
+    @property
+    def has_user_terms(self) -> bool:
+        """Whether the filter asks for the user's tags or notes."""
+        return bool(self.tags or self.has_notes or self.note_text.strip())
 
     def without(self, facet: str, value: object | None = None) -> Filter:
         """This filter with one value (or the whole facet) removed: the chip's close button."""
         current = getattr(self, facet)
         if isinstance(current, frozenset) and value is not None:
             return replace(self, **{facet: current - {value}})
-        empty: object = frozenset() if isinstance(current, frozenset) else ("" if facet == "text" else None)
-        return replace(self, **{facet: empty})
+        return replace(self, **{facet: _default(facet)})
 
     def toggled(self, facet: str, value: object) -> Filter:
         current: frozenset = getattr(self, facet)
         return replace(self, **{facet: current - {value} if value in current else current | {value}})
+
+
+def _default(name: str) -> object:
+    """The value a Filter field has when nothing is chosen."""
+    for f in fields(Filter):
+        if f.name == name:
+            return f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+    raise ValueError(f"unknown filter facet {name!r}")
 
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')

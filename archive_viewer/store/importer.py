@@ -19,6 +19,7 @@ from typing import Literal
 
 from archive_viewer.ingest.model import Meeting, NotAMeetingDocument
 from archive_viewer.store.errors import BadInputError, is_file_problem
+from archive_viewer.store.notes import carry_over
 from archive_viewer.store.sources import SourceFile, decode_text, read_source, walk_documents
 from archive_viewer.store.transactions import write_transaction
 from archive_viewer.store.writer import DocumentRecord, delete_document, write_meeting
@@ -219,11 +220,13 @@ def store_document(conn: sqlite3.Connection, record: DocumentRecord, meeting: Me
         if present is not None:
             return ImportResult(path, "unchanged", ALREADY_IN_ARCHIVE, present)
         old = conn.execute(
-            "SELECT id FROM documents WHERE source_path = ?", (record.source_path,)
+            "SELECT id, sha256 FROM documents WHERE source_path = ?", (record.source_path,)
         ).fetchone()
         if old is not None:
             delete_document(conn, int(old[0]))
         document_id = write_meeting(conn, meeting, record)
+        if old is not None:  # the user's notes and tags follow where the new text allows
+            carry_over(conn, str(old[1]), record.sha256)
     status: ImportStatus = "replaced" if old is not None else "imported"
     return ImportResult(path, status, None, document_id, meeting.title)
 

@@ -43,10 +43,20 @@ def person_ids(conn: sqlite3.Connection, name: str) -> set[int]:
     return ids
 
 
+def tag_id(conn: sqlite3.Connection, name: str) -> int:
+    """The user's tag called ``name`` (case ignored)."""
+    row = conn.execute("SELECT id FROM user_tags WHERE name = ? COLLATE NOCASE",
+                       (" ".join(name.split()),)).fetchone()
+    if row is None:
+        raise UnknownName(f"no tag called {name!r} in this archive")
+    return int(row[0])
+
+
 def named_filter(conn: sqlite3.Connection, *, search: str = "", issues: Iterable[str] = (),
                  people: Iterable[str] = (), countries: Iterable[str] = (),
                  kinds: Iterable[str] = (), date_from: date | None = None,
-                 date_to: date | None = None) -> Filter:
+                 date_to: date | None = None, tags: Iterable[str] = (),
+                 has_notes: bool = False, note_text: str = "") -> Filter:
     """The Filter for these names; :class:`UnknownName` for one the archive does not know,
     SearchHint for search text that cannot be searched."""
     fts_query(search)  # a SearchHint before any work
@@ -59,4 +69,6 @@ def named_filter(conn: sqlite3.Connection, *, search: str = "", issues: Iterable
         person_set |= person_ids(conn, name)
     return Filter(text=search, issues=frozenset(issue_id(conn, n) for n in issues),
                   people=frozenset(person_set), countries=frozenset(countries),
-                  kinds=frozenset(kinds), date_from=date_from, date_to=date_to)
+                  kinds=frozenset(kinds), date_from=date_from, date_to=date_to,
+                  tags=frozenset(tag_id(conn, n) for n in tags), has_notes=has_notes,
+                  note_text=note_text)

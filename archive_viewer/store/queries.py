@@ -21,7 +21,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from archive_viewer.store import summary
@@ -124,6 +124,7 @@ class Facets:
     kinds: list[FacetValue]
     date_min: str | None
     date_max: str | None
+    tags: list[FacetValue] = field(default_factory=list)  # the user's tags ("My tags")
 
 
 @dataclass(frozen=True)
@@ -404,6 +405,7 @@ def facets(conn: sqlite3.Connection, f: Filter) -> Facets:
                          _with_selected(counts["kinds"], f.kinds).items()]),
         date_min=date_min,
         date_max=date_max,
+        tags=_tag_values(conn, without_facet(f, "tags"), f.tags),
     )
 
 
@@ -469,6 +471,28 @@ def _facet_counts(conn: sqlite3.Connection, f: Filter, names: Sequence[str]) -> 
                 SELECT 'dates', min(m.held_on), 0, max(m.held_on) FROM meetings AS m {where}""")
     sql = q.with_clause(*extra_ctes) + "\nUNION ALL".join(parts)
     return _fetch_filtered(conn, q, sql)
+
+
+def _tag_values(conn: sqlite3.Connection, f: Filter, selected: frozenset[int]
+                ) -> list[FacetValue]:
+    """Every tag of the user's, with its matching statements under ``f`` (tagged themselves or
+    in a tagged item, section or meeting). Driven by the tagged statements, a few thousand at
+    most, each checked against the filter; tags are listed by name, so they stay in place."""
+    q = CompiledFilter(f, Scope(row_by_row=True))
+    conditions = [*q.statement_conditions("s", meetings=False), *q.meeting_conditions("m")]
+    sql = q.with_clause() + f"""
+        SELECT tagged.tag_id, count(*)
+        FROM user_tagged_statements AS tagged
+        CROSS JOIN statements AS s ON s.id = tagged.statement_id
+        CROSS JOIN meetings AS m ON m.id = s.meeting_id
+        {_where(conditions)}
+        GROUP BY tagged.tag_id"""
+    counts = dict(_fetch_filtered(conn, q, sql))
+    tags = conn.execute("SELECT id, name FROM user_tags").fetchall()
+    known = {tag_id for tag_id, _name in tags}
+    values = [FacetValue(tag_id, name, counts.get(tag_id, 0)) for tag_id, name in tags]
+    values += [FacetValue(tag_id, f"tag {tag_id} (deleted)", 0) for tag_id in selected - known]
+    return sorted(values, key=lambda v: (v.label.casefold(), str(v.key)))
 
 
 def _with_selected(counts: dict, selected: frozenset) -> dict:
@@ -666,4 +690,10 @@ def filter_description(conn: sqlite3.Connection, f: Filter) -> str:
         ids = sorted(f.people)
         person_names = dict(conn.execute(
             f"SELECT id, name FROM people WHERE id IN ({', '.join('?' * len(ids))})", ids))
-    return describe_filter(f, issue_names=issue_names, person_names=person_names)
+    tag_names: dict[int, str] = {}
+    if f.tags:
+        ids = sorted(f.tags)
+        tag_names = dict(conn.execute(
+            f"SELECT id, name FROM user_tags WHERE id IN ({', '.join('?' * len(ids))})", ids))
+    return describe_filter(f, issue_names=issue_names, person_names=person_names,
+                           tag_names=tag_names)

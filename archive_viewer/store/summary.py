@@ -184,9 +184,11 @@ def _all_fresh(conn: sqlite3.Connection) -> bool:
 
 
 def answers(conn: sqlite3.Connection, f: Filter) -> bool:
-    """Whether the count tables can answer ``f``: no search text, at most one issue and one
-    person, and no meeting's counts stale."""
+    """Whether the count tables can answer ``f``: no search text, no tags or notes of the
+    user's, at most one issue and one person, and no meeting's counts stale."""
     if len(f.people) > 1 or len(f.issues) > 1 or fts_query(f.text) is not None:
+        return False
+    if f.has_user_terms:  # the user's tags and notes are in no count table
         return False
     return _all_fresh(conn)
 

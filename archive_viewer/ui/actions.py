@@ -69,6 +69,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close Archive Viewer",
                "application-exit", SP.SP_DialogCloseButton, menu="File", app_icon="quit"),
     # Edit
+    ActionSpec("undo", "&Undo", (Key.Undo,),
+               "Undo the last change to your notes and tags (in a text field: its own undo)",
+               "edit-undo", None, menu="Edit"),
+    ActionSpec("redo", "&Redo", (Key.Redo,), "Redo the change to your notes and tags undone last",
+               "edit-redo", None, menu="Edit"),
     ActionSpec("copy", "&Copy", (Key.Copy,), "Copy the selected text",
                "edit-copy", None, menu="Edit"),
     ActionSpec("copy_citation", "Copy with &Citation", ("Ctrl+Shift+C",),
@@ -85,6 +90,26 @@ SPECS: tuple[ActionSpec, ...] = (
                "Remove the search and every facet filter",
                "edit-clear", SP.SP_DialogResetButton, menu="Edit",
                app_icon="clear_filters"),
+    ActionSpec("save_search", "&Save Search…", ("Ctrl+S",),
+               "Keep the current search and filters under a name, in the sidebar's Saved "
+               "searches, with what is new in them after each import",
+               "document-save", None, menu="Edit"),
+    # Notes
+    ActionSpec("add_note", "Add &Note…", ("Ctrl+Shift+N",),
+               "Write a note on the selected statement (in the statements pane), or on the "
+               "meeting, section or item selected in the tree",
+               "document-edit", None, menu="Notes"),
+    ActionSpec("tag_node", "&Tag…", ("Ctrl+Shift+G",),
+               "Put your own tags on the selected statement, or on the meeting, section or "
+               "item selected in the tree", "tag", None, menu="Notes"),
+    ActionSpec("all_notes", "&All Notes…", (),
+               "Every note you wrote, searchable, with where it is", "view-list-text", None,
+               menu="Notes"),
+    ActionSpec("manage_tags", "&Manage Tags…", (), "Rename or delete your tags",
+               "tag", None, menu="Notes"),
+    ActionSpec("unattached_notes", "&Unattached Notes and Tags…", (),
+               "Notes and tags of records no longer in the archive (a document deleted or "
+               "changed): read, copy or delete them", "dialog-warning", None, menu="Notes"),
     # View
     ActionSpec("toggle_sidebar", "Show &Filter Sidebar", ("Ctrl+B",),
                "Show or hide the filter sidebar", "view-filter", None, checkable=True,
@@ -141,6 +166,14 @@ class WindowActions(QObject):
     import_bundle: QAction
     export_timeline_pdf: QAction
     quit: QAction
+    undo: QAction
+    redo: QAction
+    save_search: QAction
+    add_note: QAction
+    tag_node: QAction
+    all_notes: QAction
+    manage_tags: QAction
+    unattached_notes: QAction
     copy: QAction
     copy_citation: QAction
     copy_link: QAction

@@ -9,12 +9,14 @@ that loads no resources at all and follows no link by itself.
 from __future__ import annotations
 
 import sqlite3
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -31,13 +33,14 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTextBrowser,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from archive_viewer import citation
 from archive_viewer.export.inert import InertTextDocument
-from archive_viewer.store import queries
+from archive_viewer.store import notes, queries
 from archive_viewer.store.filters import Filter, SearchHint
 from archive_viewer import statement_html as detail_html
 from archive_viewer.statement_html import Colours, DetailContent
@@ -78,6 +81,10 @@ class SafeTextBrowser(QTextBrowser):
             self.textInteractionFlags() | _KEYBOARD_SELECTION  # select with Shift+arrows too
         )
         self.extra_context_actions: list[Any] = []  # QActions and QMenus, after a separator
+        #: Adds entries for what lies at a point of the page (a position in the viewport).
+        self.context_menu_hook: Callable[[QMenu, QPoint], None] | None = None
+        #: The tooltip of a link on the page (its href), as plain text; None: none.
+        self.link_tooltip: Callable[[str], str | None] | None = None
 
     @property
     def resource_requests(self) -> list[QUrl]:
@@ -88,7 +95,13 @@ class SafeTextBrowser(QTextBrowser):
         return self._document.loadResource(kind, url)  # asked directly: the same blank answer
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
-        menu = self.createStandardContextMenu(event.pos())
+        menu = self.context_menu_at(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def context_menu_at(self, pos: QPoint) -> QMenu:
+        """The context menu for a point of the viewport (tests look at it)."""
+        menu = self.createStandardContextMenu(pos)
         if self.extra_context_actions:
             menu.addSeparator()
             for entry in self.extra_context_actions:
@@ -96,8 +109,22 @@ class SafeTextBrowser(QTextBrowser):
                     menu.addMenu(entry)
                 else:
                     menu.addAction(entry)
-        menu.exec(event.globalPos())
-        menu.deleteLater()
+        if self.context_menu_hook is not None:
+            self.context_menu_hook(menu, pos)
+        return menu
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        # A note marker's tooltip is the note itself: shown here as plain text, never as
+        # markup (a QTextBrowser shows no tooltips of its own for links).
+        if event.type() == QEvent.Type.ToolTip and self.link_tooltip is not None:
+            pos = event.pos()  # type: ignore[attr-defined]
+            href = self.anchorAt(pos)
+            text = self.link_tooltip(href) if href else None
+            if text:
+                QToolTip.showText(event.globalPos(), plain_tooltip(text),  # type: ignore[attr-defined]
+                                  self.viewport())
+                return True
+        return super().viewportEvent(event)
 
 
 class ElidedLabel(QLabel):
@@ -136,6 +163,8 @@ class DetailPane(QWidget):
     person_activated = Signal(int)
     #: an issue tag was clicked: the issue's name (the window shows its timeline)
     issue_activated = Signal(str)
+    #: a note marker was clicked: (node kind, row id) whose notes to open
+    annotation_activated = Signal(str, int)
 
     def __init__(self, tasks: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +179,9 @@ class DetailPane(QWidget):
         self._text_size = 0
         self._loading = False
         self._reveal: int | None = None  # a statement to select once its node is shown
+        # The meetings new to the open saved search, and its name (statement_html marks them).
+        self._new_meetings: frozenset[int] = frozenset()
+        self._new_for: str | None = None
 
         self.title = ElidedLabel()
         self.title.setObjectName("detailTitle")
@@ -168,10 +200,7 @@ class DetailPane(QWidget):
         self.browser.setAccessibleDescription(
             "The selected meeting, section or item: its facts and its statements")
         self.browser.anchorClicked.connect(self._open_link)
-        # Names read as names (not underlined): the pointer over one says where it leads.
-        self.browser.highlighted.connect(
-            lambda url: self.browser.setToolTip(
-                "Open this person's page" if url.scheme() == "person" else ""))
+        self.browser.link_tooltip = self._link_tooltip
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -207,6 +236,43 @@ class DetailPane(QWidget):
 
     def set_tasks(self, tasks: TaskRunner) -> None:
         self._tasks = tasks
+
+    def set_new_meetings(self, meetings: frozenset[int], search: str | None) -> None:
+        """Mark the matching statements of these meetings new to the saved search ``search``
+        (None and no meetings: mark nothing)."""
+        if (meetings, search) == (self._new_meetings, self._new_for):
+            return
+        self._new_meetings, self._new_for = meetings, search
+        self._render(keep_scroll=True)
+
+    def node_at(self, pos: QPoint) -> tuple[str, int] | None:
+        """The most specific record at a point of the browser's viewport: the statement
+        there, else the section whose text it is in, else the node shown."""
+        content = self._content
+        if not isinstance(content, DetailContent):
+            return None
+        position = self.browser.cursorForPosition(pos).position()
+        for first, last, statement in self._statement_spans(content):
+            if first <= position <= last:
+                return "statement", statement.id
+        if content.kind == "item" and content.item is not None:
+            return "item", content.item.id
+        if content.section is not None:
+            return "section", content.section.id
+        section = self._section_id_at(position, {s.section_id for s in content.statements})
+        return ("section", section) if section is not None else ("meeting", content.meeting.id)
+
+    def statement_at_cursor(self) -> int | None:
+        """The statement the text cursor (or the selection's start) is in, if any."""
+        content = self._content
+        if not isinstance(content, DetailContent):
+            return None
+        cursor = self.browser.textCursor()
+        position = cursor.selectionStart() if cursor.hasSelection() else cursor.position()
+        for first, last, statement in self._statement_spans(content):
+            if first <= position < last or (cursor.hasSelection() and first <= position <= last):
+                return int(statement.id)
+        return None
 
     def show_node(self, kind: str, node_id: Any) -> None:
         """Load and show a node ('year' | 'meeting' | 'section' | 'item')."""
@@ -411,6 +477,8 @@ class DetailPane(QWidget):
         position = bar.value() if keep_scroll else 0
         content = self._content
         if isinstance(content, DetailContent):
+            if content.meeting.id in self._new_meetings:
+                content = replace(content, new_for=self._new_for)
             page = detail_html.render(content, grouping=self._grouping, colours=colours)
             self.title.setText(_title_line(content))
         elif isinstance(content, YearContent):
@@ -431,7 +499,10 @@ class DetailPane(QWidget):
     # -- links and citations ---------------------------------------------------------------
 
     def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https") and url.host():  # "http:x" names no site
+        note = _note_link(url.toString())
+        if note is not None:
+            self.annotation_activated.emit(*note)
+        elif url.scheme() in ("http", "https") and url.host():  # "http:x" names no site
             QDesktopServices.openUrl(url)
         elif url.scheme() == "person" and url.path().isdigit():
             self.person_activated.emit(int(url.path()))
@@ -450,6 +521,45 @@ class DetailPane(QWidget):
         sections = {s.section_id: (s.section_number, s.section_title) for s in content.statements}
         section_id = self._section_id_at(position, set(sections))
         return sections[section_id] if section_id is not None else (None, None)
+
+
+    def _link_tooltip(self, href: str) -> str | None:
+        """A link's tooltip: a person's name says where it leads; a note marker shows every
+        note of the node, whole, with its dates."""
+        if href.startswith("person:"):
+            return "Open this person's page"
+        if href.startswith("issue:"):
+            return "Show this issue's timeline"
+        node = _note_link(href)
+        content = self._content
+        if node is None or not isinstance(content, DetailContent):
+            return None
+        annotations = content.annotations.get(node)
+        if annotations is None:
+            return None
+        parts = []
+        for note in annotations.notes:
+            when = note.created_at[:10] + (f", edited {note.edited_at[:10]}"
+                                          if note.edited_at else "")
+            body = "\n".join(textwrap.fill(line, 80) if line else ""
+                             for line in note.body.splitlines())
+            parts.append(f"{body}\n— {when}")
+        if node in content.changed:
+            parts.append("The text has changed since: it came from an earlier version of the "
+                         "document.")
+        parts.append("Click to open, edit or add notes.")
+        return "\n\n".join(parts)
+
+
+def _note_link(href: str) -> tuple[str, int] | None:
+    """(kind, row id) of a note marker's link "avnote:statement/12"; None for another link."""
+    prefix = detail_html.NOTE_LINK + ":"
+    if not href.startswith(prefix):
+        return None
+    kind, _, row = href[len(prefix):].partition("/")
+    if kind not in ("meeting", "section", "item", "statement") or not row.isdigit():
+        return None
+    return kind, int(row)
 
 
 def _title_line(content: DetailContent) -> str:
@@ -503,9 +613,13 @@ def load_node(conn: sqlite3.Connection, kind: str, node_id: Any,
         f = replace(f, text="")
         statements = queries.statements(conn, f, **where)
         terms = []
+    annotations = notes.meeting_annotations(conn, meeting_id)
+    changed = frozenset(key for key, a in annotations.items()
+                        if notes.changed_text(conn, *key, a))
     return DetailContent(kind=kind, meeting=meeting, statements=list(statements),
                          section=section, item=item, terms=list(terms),
-                         filtered=f.has_statement_terms)
+                         filtered=f.has_statement_terms, annotations=annotations,
+                         changed=changed)
 
 
 # -- colours ---------------------------------------------------------------------------------

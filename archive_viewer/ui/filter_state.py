@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, Signal
 
 from archive_viewer.store.filters import Filter
 
-_SET_FACETS = frozenset(f.name for f in fields(Filter) if f.name in ("issues", "people", "countries", "kinds"))
+_SET_FACETS = frozenset(f.name for f in fields(Filter)
+                        if f.name in ("issues", "people", "countries", "kinds", "tags"))
 _FACETS = frozenset(f.name for f in fields(Filter))
 
 
@@ -48,7 +49,8 @@ class FilterState(QObject):
         self.set_filter(replace(self._filter, **changes))  # type: ignore[arg-type]
 
     def toggle(self, facet: str, value: object) -> None:
-        """Select ``value`` in a set facet (issues, people, countries, kinds), or unselect it."""
+        """Select ``value`` in a set facet (issues, people, countries, kinds, tags), or
+        unselect it."""
         if facet not in _SET_FACETS:
             raise ValueError(f"{facet!r} is not a facet with several values")
         self.set_filter(self._filter.toggled(facet, value))

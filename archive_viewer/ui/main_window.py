@@ -50,6 +50,8 @@ from archive_viewer.ui.detail_pane import DetailPane
 from archive_viewer.ui.dialogs import ShortcutsDialog, show_about, show_error
 from archive_viewer.ui.filter_state import FilterState
 from archive_viewer.ui.import_dialog import ImportController, ImportSummaryDialog
+from archive_viewer.ui.notes_ui import NotesController
+from archive_viewer.ui.saved_searches_ui import SavedSearchController
 from archive_viewer.ui.pdf_export import PdfExportController
 from archive_viewer.ui.person_navigation import PersonNavigation
 from archive_viewer.ui.settings import AppSettings
@@ -177,6 +179,11 @@ class MainWindow(QMainWindow):
         self.actions = WindowActions(self)
         self.citation_menu = self.citations.style_menu(self)
         self.timeline = TimelineController(self)  # the Issue Timeline dock, hidden until used
+        # The user's notes, tags and saved searches: their own menus, sidebar panels and undo.
+        self.notes = NotesController(self)
+        self.saved_searches = SavedSearchController(self, self.notes)
+        self.sidebar.insert_panel(self.saved_searches.panel)
+        self.sidebar.insert_panel(self.notes.filter_panel, before=self.sidebar.dates_section)
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
         self._build_menus()
@@ -258,11 +265,14 @@ class MainWindow(QMainWindow):
         file.addAction(a.quit)
 
         edit = bar.addMenu("&Edit")
+        edit.addActions([a.undo, a.redo])
+        edit.addSeparator()
         edit.addActions([a.copy, a.copy_citation])
         edit.addMenu(self.citation_menu)
         edit.addAction(a.copy_link)
         edit.addSeparator()
-        edit.addActions([a.find, a.clear_filters])
+        edit.addActions([a.find, a.clear_filters, a.save_search])
+        bar.addMenu(self.notes.menu)
 
         view = bar.addMenu("&View")
         view.addActions([a.toggle_sidebar, a.refresh, a.issue_timeline])
@@ -585,6 +595,7 @@ class MainWindow(QMainWindow):
         self.detail.refresh()
         self.persons.refresh()
         self.timeline.refresh()
+        self.saved_searches.refresh()  # what an import brought is new to them
 
     def _start_reads(self) -> None:
         """A round of reads begins: reads_settled follows when the runner has none left."""
@@ -800,6 +811,8 @@ class MainWindow(QMainWindow):
             return None
         menu = QMenu(self)
         self.citations.add_to_menu(menu, (node[0], int(node[1]), None))
+        menu.addSeparator()
+        self.notes.add_to_menu(menu, node[0], int(node[1]))
         menu.addSeparator()
         noun = {"meeting": "Meeting", "section": "Section", "item": "Item"}[node[0]]
         action = menu.addAction(f"Export {noun} to PDF…")
@@ -1029,6 +1042,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.importer.shutdown()  # the document being imported finishes; the rest waits
         self.data_out.shutdown()
+        self.notes.shutdown()
         self.tasks.shutdown()
         if self._conn is not None:
             self._conn.close()

@@ -54,6 +54,7 @@ _FACETS: dict[str, tuple[str, str, str, bool, bool, int]] = {
     "people": ("People", "Person", "matching statement", False, True, 8),
     "countries": ("Countries", "Country", "matching meeting", False, False, 6),
     "kinds": ("Meeting kinds", "Kind", "matching meeting", False, False, 5),
+    "tags": ("My tags", "Tag", "matching statement", False, False, 8),
 }
 
 
@@ -160,6 +161,7 @@ class FilterSidebar(QWidget):
             lambda start, end: filter_state.update(date_from=start, date_to=end))
         facets_layout.addWidget(self.dates_section)
         facets_layout.addStretch(1)
+        self.facets_layout = facets_layout  # insert_panel adds to it
         self.scroll = QScrollArea(self)
         self.scroll.setObjectName("facetsScroll")
         self.scroll.setWidgetResizable(True)
@@ -201,6 +203,12 @@ class FilterSidebar(QWidget):
                        on_error=self._facets_failed, key="facets")
         self._search(f)
 
+    def insert_panel(self, widget: QWidget, *, before: QWidget | None = None) -> None:
+        """Add a panel among the facets (saved searches, the notes filter), before another
+        one (default: at the top)."""
+        index = self.facets_layout.indexOf(before) if before is not None else 0
+        self.facets_layout.insertWidget(max(index, 0), widget)
+
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box, its text selected for retyping."""
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -216,7 +224,14 @@ class FilterSidebar(QWidget):
         if label is not None:
             return label
         # Not counted yet (the first counts are on their way): an id until its name arrives.
-        return {"issues": f"issue {key}", "people": f"person {key}"}.get(facet, str(key))
+        return {"issues": f"issue {key}", "people": f"person {key}",
+                "tags": f"tag {key}"}.get(facet, str(key))
+
+    def name_values(self, labels: dict[tuple[str, Any], str]) -> None:
+        """Names for facet values the counts will not bring (a saved search's values the
+        archive lacks), for their chips."""
+        for (facet, key), label in labels.items():
+            self._labels.setdefault(facet, {})[key] = label
 
     def _person_menu(self, pos: QPoint) -> None:
         view = self.sections["people"].view
@@ -279,6 +294,10 @@ class FilterSidebar(QWidget):
             specs.append(ChipSpec("date_from", None, f"From {f.date_from.isoformat()}"))
         if f.date_to is not None:
             specs.append(ChipSpec("date_to", None, f"Until {f.date_to.isoformat()}"))
+        if f.note_text.strip():
+            specs.append(ChipSpec("note_text", None, f"Note: “{f.note_text.strip()}”"))
+        if f.has_notes:
+            specs.append(ChipSpec("has_notes", None, "With a note"))
         focused = QApplication.focusWidget()
         closing = [chip.close_button for chip in self.chips.chips]
         position = closing.index(focused) if focused in closing else None

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
 
 from archive_viewer.store import queries
 from archive_viewer.store.filters import MEETING_KINDS, Filter
@@ -42,6 +43,7 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _ASC = Qt.SortOrder.AscendingOrder
 _DESC = Qt.SortOrder.DescendingOrder
@@ -231,6 +233,11 @@ class ArchiveTreeModel(QAbstractItemModel):
         # such as QAbstractItemModelTester walk the tree; fetching then would start a change
         # inside a change. So nothing is fetched until the announcement is over.
         self._changing = 0
+        # Meetings new to the open saved search: shown in bold, like unread mail.
+        self._new_meetings: frozenset[int] = frozenset()
+        self._new_note = ""
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -291,6 +298,18 @@ class ArchiveTreeModel(QAbstractItemModel):
             return QModelIndex()
         finally:
             self._sync -= 1
+
+    def set_new_meetings(self, meetings: frozenset[int], note: str = "") -> None:
+        """Show these meetings as new (bold, ``note`` in their tooltip)."""
+        changed = self._new_meetings ^ meetings
+        self._new_meetings, self._new_note = meetings, note
+        if not changed:
+            return
+        for year in self._root.children:
+            for meeting in year.children:
+                if meeting.key in changed:
+                    index = self.createIndex(meeting.row, 0, meeting)
+                    self.dataChanged.emit(index, index.siblingAtColumn(STATEMENTS))
 
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort_column, self._sort_order
@@ -448,7 +467,12 @@ class ArchiveTreeModel(QAbstractItemModel):
             return node.texts[index.column()]
         if role == _DECORATION:
             return node.icon if index.column() == TITLE else None
+        if role == _FONT:
+            return self._bold if node.kind == "meeting" and node.key in self._new_meetings \
+                else None
         if role == _TOOLTIP:
+            if node.kind == "meeting" and node.key in self._new_meetings:
+                return plain_tooltip(f"{node.tooltip}\n{self._new_note}")
             return plain_tooltip(node.tooltip)  # a title holding "<img …>" stays text
         if role == NODE_KIND_ROLE:
             return node.kind
