@@ -322,3 +322,18 @@ def test_removing_chips_from_the_keyboard_keeps_the_focus_on_the_chips(
     qtbot.keyClick(sidebar.chips.chips[0].close_button, Qt.Key.Key_Space)
     assert state.filter == Filter()
     qtbot.waitUntil(sidebar.search_box.hasFocus)
+
+
+def test_a_long_section_header_does_not_push_the_counts_out_of_sight(
+        qtbot: QtBot, sidebar: FilterSidebar, state: FilterState) -> None:
+    kinds = sidebar.models["kinds"]
+    state.set_filter(Filter(kinds=frozenset(kinds.value_keys()[:1])))
+    qtbot.waitUntil(lambda: "selected" in sidebar.sections["kinds"].header.text())
+    sidebar.resize(230, 800)  # a narrow sidebar: the header's text is wider than the lists
+    qtbot.wait(50)
+    panel = sidebar.scroll.widget()
+    assert panel.width() <= sidebar.scroll.viewport().width()
+    view = sidebar.sections["kinds"].view
+    count = view.model().index(0, 1)
+    right = view.viewport().mapTo(sidebar.scroll.viewport(), view.visualRect(count).topRight())
+    assert right.x() <= sidebar.scroll.viewport().width()  # the count is in sight

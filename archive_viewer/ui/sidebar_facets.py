@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
     QLineEdit,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -376,6 +377,9 @@ class CollapsibleSection(QWidget):
         self.header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.header.setArrowType(Qt.ArrowType.DownArrow)
         self.header.setAutoRaise(True)
+        # "Meeting kinds · 1 selected" must not widen the whole panel past the sidebar (which
+        # cut off every count on the right): the header takes the width it is given.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.header.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.header.setAccessibleName(f"{title} section")
         font = self.header.font()
