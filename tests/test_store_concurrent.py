@@ -4,6 +4,7 @@ Neither may fail with "database is locked", lose a document, or let a reader see
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
 import subprocess
 import sys
@@ -19,12 +20,13 @@ from fixtures.archive_checks import (
     document_shapes,
     import_command,
     integrity_problems,
+    open_at_once,
     orphans,
     stale_count,
 )
 from fixtures.archive_checks import PROJECT_ROOT as ROOT
 
-from archive_viewer.store import Archive, ArchiveError, ImportSummary, connection, queries
+from archive_viewer.store import Archive, ArchiveError, ImportSummary, connection, migrations, queries
 from archive_viewer.store.connection import connect, identify
 from archive_viewer.store.filters import Filter
 from archive_viewer.store.importer import POOL_MIN_FILES
@@ -253,3 +255,22 @@ def test_an_archive_busy_for_longer_than_the_timeout_stops_the_import_in_words(
         assert not archive.import_paths([second]).failures
     with connected(db) as conn:
         assert stale_count(conn) == 0 and differences_from_a_recount(conn) == {}
+
+
+def test_three_processes_creating_one_new_archive_at_once_all_open_it(tmp_path: Path) -> None:
+    """The first creates the file and its schema; the others wait for it instead of refusing,
+    and none of them removes the file from under another (which lost its pages before)."""
+    context = multiprocessing.get_context("spawn")
+    for round_ in range(15):
+        path = tmp_path / f"new-{round_}.sqlite"
+        barrier, results = context.Barrier(3), context.Queue()
+        workers = [context.Process(target=open_at_once, args=(str(path), barrier, results))
+                   for _ in range(3)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        outcomes = [results.get(timeout=5) for _ in workers]
+        assert outcomes == [("opened", migrations.latest_version())] * 3, outcomes
+        with Archive.open(path) as archive:
+            assert archive.stats().documents == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
@@ -122,14 +123,12 @@ class Archive:
         conn = connection.connect(path, readonly=readonly)
         try:
             if not readonly:
-                # WAL before migrating: an upgrade cut short (even by a crash) then never
-                # touches the file itself, only the -wal, which SQLite discards.
-                connection.enable_wal(conn)
-                if identity.version < latest:
-                    migrations.migrate(conn, path)
+                _prepare(conn, path, identity.version < latest)
         except BaseException as exc:
             conn.close()
-            if created:
+            # A file another process is creating or upgrading at the same moment is theirs:
+            # removing it would pull it from under them.
+            if created and not _is_busy(exc):
                 _remove_new_file(path)
             if isinstance(exc, sqlite3.Error | OSError):
                 raise _preparation_problem(path, exc, identity.version, latest) from None
@@ -364,6 +363,31 @@ def _check_can_create(path: Path) -> None:
         folder = folder.parent  # the folders in between are created
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ArchiveError(f"cannot create archive {path}: the folder {folder} is read-only")
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, upgrade: bool) -> None:
+    """WAL mode, then the pending migrations. Another process creating or upgrading the same
+    file at this moment holds it for a while (switching to WAL does not wait for it as other
+    statements do): try again until the busy timeout has passed."""
+    deadline = time.monotonic() + connection.BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            # WAL before migrating: an upgrade cut short (even by a crash) then never
+            # touches the file itself, only the -wal, which SQLite discards.
+            connection.enable_wal(conn)
+            if upgrade:
+                migrations.migrate(conn, path)  # reads the version again under its lock
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return (isinstance(exc, sqlite3.OperationalError)
+            and getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY,
+                                                                 sqlite3.SQLITE_LOCKED))
 
 
 def _remove_new_file(path: Path) -> None:
