@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from archive_viewer.statement_html import section_heading
-from archive_viewer.store import queries
+from archive_viewer.store import named_filter, queries
 from archive_viewer.store.filters import Filter
 
 NODE_KINDS = ("meeting", "section", "item")
@@ -93,15 +93,11 @@ def load_filter_parts(conn: sqlite3.Connection, f: Filter, *,
 
 def issue_id(conn: sqlite3.Connection, name: str) -> int:
     """The id of the issue called ``name`` (or one of its synonyms, ignoring case)."""
-    row = conn.execute("SELECT id FROM issues WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
-    if row is None:
-        row = conn.execute(
-            "SELECT issues.id FROM issues, json_each(issues.synonyms) AS synonym "
-            "WHERE synonym.value = ? COLLATE NOCASE", (name,)).fetchone()
-    if row is None:
+    try:
+        return named_filter.issue_id(conn, name)
+    except named_filter.UnknownName:
         raise ExportError(f"No issue called {name!r} in this archive "
-                          "(see resources/issues.toml for the names).")
-    return int(row[0])
+                          "(see resources/issues.toml for the names).") from None
 
 
 def _part(kind: str, meeting: queries.MeetingDetail, statements: list[queries.StatementView],
