@@ -20,6 +20,7 @@ from archive_viewer.statement_html import (
     section_heading,
     term_pattern,
 )
+from archive_viewer.store.queries import preview
 from archive_viewer.store.filters import MEETING_KINDS
 from archive_viewer.store.timeline import TimelineStatement
 
@@ -54,16 +55,9 @@ def speaker_text(statement: TimelineStatement) -> str:
     return statement.speaker_name
 
 
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """The start of ``text`` on one line, cut at a word boundary, with "…" if cut."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
+def excerpt(text: str) -> str:
+    """The start of a statement on one line, as the tooltip and the PDF's list show it."""
+    return preview(text, EXCERPT_CHARS)
 
 
 def group_by_meeting(statements: Sequence[TimelineStatement]) -> list[list[TimelineStatement]]:

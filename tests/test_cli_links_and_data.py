@@ -51,13 +51,8 @@ def test_open_starts_the_window_with_the_record_selected_and_shown(
 
     monkeypatch.setattr(QApplication, "exec", exec_until_shown)
     monkeypatch.setattr(ui_app.signal, "signal", lambda *_args: None)  # pytest keeps Ctrl+C
-    try:
-        assert cli.main(["open", f"archive-viewer://av/{REFERENCE[3:]}/s1/i3", "--db", str(db)]) == 0
-    finally:
-        # The app installed its error hooks and log file: later tests install their own.
-        from archive_viewer.ui import errors
-
-        errors.uninstall()
+    # (The error hooks the app installs are taken away after every test: conftest.py.)
+    assert cli.main(["open", f"archive-viewer://av/{REFERENCE[3:]}/s1/i3", "--db", str(db)]) == 0
     with sqlite3.connect(db) as conn:
         item = conn.execute(
             "SELECT it.id FROM items it JOIN sections s ON s.id = it.section_id "

@@ -340,12 +340,12 @@ def items(conn: sqlite3.Connection, f: Filter, section_id: int) -> list[ItemNode
             FROM items AS it
             WHERE it.section_id = :section AND EXISTS (SELECT 1 FROM filtered_meetings)
             ORDER BY it.ordinal"""
-    return [ItemNode(*row[:5], _preview(row[5]), row[6])
+    return [ItemNode(*row[:5], preview(row[5]), row[6])
             for row in _fetch_filtered(conn, q, sql, extra)]
 
 
-def _preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """The start of an item's text on one line, cut at a word boundary, with "…" if cut."""
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of ``text`` on one line, cut at a word boundary, with "…" if cut."""
     flat = " ".join(text.split())
     if len(flat) <= limit:
         return flat
@@ -373,7 +373,7 @@ def item_of(conn: sqlite3.Connection, item_id: int) -> ItemNode | None:
         SELECT it.id, it.section_id, it.ordinal, it.label, it.heading, it.text,
                (SELECT count(*) FROM statements WHERE statements.item_id = it.id)
         FROM items AS it WHERE it.id = ?""", (item_id,)).fetchone()
-    return ItemNode(*row[:5], _preview(row[5]), row[6]) if row else None
+    return ItemNode(*row[:5], preview(row[5]), row[6]) if row else None
 
 
 # -- facets ----------------------------------------------------------------------------------

@@ -69,10 +69,7 @@ class PdfExportController(QObject):
             self._window.statusBar().showMessage(
                 "Select a meeting, section or item in the tree to export it to PDF.", 5000)
             return False
-        if self.running:
-            self._window.statusBar().showMessage("An export is already running.", 5000)
-            return False
-        path = path or self._ask_path(self._suggested_name(kind, node_id))
+        path = self._where(path, lambda: self._suggested_name(kind, node_id))
         if path is None:
             return False
         grouping, paper = self._grouping(), self._paper()
@@ -95,15 +92,12 @@ class PdfExportController(QObject):
         """Export every section matching ``f`` into one PDF with a contents page (worker)."""
         from archive_viewer.export.run import export_filter_with
 
-        if self.running:
-            self._window.statusBar().showMessage("An export is already running.", 5000)
-            return False
         if f.is_empty():
             self._window.statusBar().showMessage(
                 "Search or choose a filter first: every section of the archive is too much for "
                 "one PDF.", 6000)
             return False
-        path = path or self._ask_path("Matching sections")
+        path = self._where(path, lambda: "Matching sections")
         if path is None:
             return False
         grouping, paper = self._grouping(), self._paper()
@@ -117,10 +111,7 @@ class PdfExportController(QObject):
         """Export a person's page (on the worker: someone met in many meetings fills pages)."""
         from archive_viewer.export.run import export_person_with
 
-        if self.running:
-            self._window.statusBar().showMessage("An export is already running.", 5000)
-            return False
-        path = path or self._ask_path(safe_file_name(name or f"Person {person_id}"))
+        path = self._where(path, lambda: safe_file_name(name or f"Person {person_id}"))
         if path is None:
             return False
         paper = self._paper()
@@ -132,16 +123,22 @@ class PdfExportController(QObject):
         """Export an issue timeline (the days of it in view) with its statements (worker)."""
         from archive_viewer.export.timeline_pdf import export_timeline_with
 
-        if self.running:
-            self._window.statusBar().showMessage("An export is already running.", 5000)
-            return False
-        path = path or self._ask_path(safe_file_name(f"Timeline of {export.timeline.issue.name}"))
+        path = self._where(
+            path, lambda: safe_file_name(f"Timeline of {export.timeline.issue.name}"))
         if path is None:
             return False
         paper = self._paper()
         self._start(path, f"Exporting the timeline to {path.name}…",
                     lambda conn: export_timeline_with(conn, export, path, paper=paper))
         return True
+
+    def _where(self, path: Path | None, suggested: Callable[[], str]) -> Path | None:
+        """Where to write: ``path``, or what the save dialog gives (None: cancelled, or an
+        export is running already, which the status bar says)."""
+        if self.running:
+            self._window.statusBar().showMessage("An export is already running.", 5000)
+            return None
+        return path or self._ask_path(suggested())
 
     # -- running -----------------------------------------------------------------------------
 
